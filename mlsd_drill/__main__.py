@@ -1,0 +1,3 @@
+from mlsd_drill.cli import main
+
+main()

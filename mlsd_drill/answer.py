@@ -1,0 +1,77 @@
+"""Reading a Markdown answer file into stage sections."""
+
+from __future__ import annotations
+
+import re
+
+from mlsd_drill.model import STAGES, Answer, Section
+
+# Words in a heading that name a stage; the first stage word found wins, so
+# "Data and features" is data and "Serving & monitoring" is serve.
+STAGE_WORDS: dict[str, str] = {}
+for _stage, _words in {
+    "clarify": "clarify clarifying clarification clarifications requirement requirements "
+    "scope scoping problem framing assumptions goals objectives questions",
+    "data": "data dataset datasets feature features labels labelling labeling "
+    "preprocessing",
+    "model": "model models modelling modeling training evaluation algorithm algorithms "
+    "approach architecture-model metrics offline",
+    "serve": "serve serving deployment deploy deploying inference production system "
+    "architecture online infrastructure",
+    "monitor": "monitor monitoring maintenance observability iteration operations "
+    "drift retraining alerting",
+}.items():
+    for _w in _words.split():
+        STAGE_WORDS[_w] = _stage
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_WORD = re.compile(r"[a-z]+")
+
+
+def stage_of_heading(title: str) -> str | None:
+    for word in _WORD.findall(title.lower()):
+        if word in STAGES:
+            return word
+        if word in STAGE_WORDS:
+            return STAGE_WORDS[word]
+    return None
+
+
+def parse_markdown(text: str) -> Answer:
+    """Split a Markdown answer at headings that name a stage.
+
+    Text before the first stage heading belongs to no stage; a heading that
+    names no stage ("### Candidate generation") stays in the current stage.
+    """
+    sections: list[Section] = []
+    stage: str | None = None
+    buf: list[str] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+    def flush() -> None:
+        body = "\n".join(buf).strip("\n")
+        if body.strip():
+            sections.append(Section(stage, body))
+        buf.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _HEADING.match(line)
+        heading = m.group(2) if m else None
+        if heading is None and line.strip() and i + 1 < len(lines) and _SETEXT.match(lines[i + 1]):
+            if not re.match(r"^\s{0,3}([-*+]|\d+[.)])\s", line):
+                heading = line.strip()
+                i += 1  # skip the underline
+        if heading is not None:
+            named = stage_of_heading(heading)
+            if named is not None:
+                flush()
+                stage = named
+            i += 1
+            continue
+        buf.append(line)
+        i += 1
+    flush()
+    return Answer(tuple(sections))

@@ -1,0 +1,465 @@
+"""Find, load and validate question banks.
+
+A bank is a folder with `questions/<id>.yaml` and `rubrics/<id>.yaml` (see
+docs/bank-format.md). Validation reports every problem with its file and
+line; loading for use skips a broken file with a one-line warning instead of
+failing the whole command.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mlsd_drill import paths
+from mlsd_drill.errors import BankError
+from mlsd_drill.model import (
+    DEFAULT_MINUTES,
+    DEFAULT_PROMPTS,
+    DIFFICULTIES,
+    LEVELS,
+    STAGES,
+    Bank,
+    Followup,
+    Item,
+    Problem,
+    Question,
+    Rubric,
+    Signal,
+    StageSpec,
+)
+from mlsd_drill.yamlio import Located
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# C0 controls except tab and newline, DEL, C1 controls, and bidirectional overrides
+# that can make text read differently from what it is.
+UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference"}
+QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
+STAGE_KEYS = {"minutes", "prompt", "hints"}
+FOLLOWUP_KEYS = {"stage", "ask"}
+RUBRIC_KEYS = {"question", "items"}
+ITEM_KEYS = {"id", "stage", "text", "weight", "level", "signals", "why"}
+ITEM_REQUIRED = ("id", "stage", "text", "signals", "why")
+COMMON_FILE = "common.yaml"
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def default_bank_dirs() -> list[Path]:
+    """The bundled bank, the user's bank (if present) and every `MLSD_BANKS` entry."""
+    dirs = [paths.bundled_bank_dir()]
+    user = paths.user_bank_dir()
+    if (user / "questions").is_dir():
+        dirs.append(user)
+    for entry in os.environ.get("MLSD_BANKS", "").split(os.pathsep):
+        if entry.strip():
+            dirs.append(Path(entry.strip()).expanduser())
+    return dirs
+
+
+def resolve_bank_dirs(given: Sequence[Path] | None) -> list[Path]:
+    """The banks a command reads: only those given with `--bank`, else the defaults."""
+    dirs = list(given) if given else default_bank_dirs()
+    out: list[Path] = []
+    for d in dirs:
+        d = d.expanduser()
+        if d.name in ("questions", "rubrics") and not (d / "questions").is_dir():
+            d = d.parent  # be kind to `--bank mybank/questions`
+        if not d.is_dir():
+            raise BankError(f"{d}: no such bank folder")
+        if not (d / "questions").is_dir():
+            raise BankError(f"{d}: not a bank (a bank folder holds questions/ and rubrics/)")
+        resolved = d.resolve()
+        if resolved not in out:
+            out.append(resolved)
+    return out
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class _Checker:
+    """Collects problems for one document."""
+
+    def __init__(self, doc: Located) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        for line, key in doc.duplicate_keys:
+            self.problems.append(Problem(doc.file, line, f"duplicate key '{key}'"))
+
+    def add(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(Problem(self.doc.file, self.doc.line(path), message))
+
+    def mapping(self, value: Any, path: tuple[Any, ...], allowed: set[str], what: str) -> bool:
+        if not isinstance(value, dict):
+            self.add(path, f"{what} must be a mapping, not {_kind(value)}")
+            return False
+        for key in value:
+            if key not in allowed:
+                hint = _suggest(str(key), allowed)
+                self.add((*path, key), f"unknown key '{key}' in {what}{hint}")
+        return True
+
+    def text(self, value: Any, path: tuple[Any, ...], name: str, *, one_line: bool = False) -> bool:
+        if not isinstance(value, str):
+            self.add(path, f"'{name}' must be text, not {_kind(value)}")
+            return False
+        if not value.strip():
+            self.add(path, f"'{name}' is empty")
+            return False
+        bad = UNSAFE_CHARS.search(value)
+        if bad:
+            code = f"U+{ord(bad.group()):04X}"
+            self.add(path, f"'{name}' contains a control character or escape sequence ({code})")
+            return False
+        if one_line and "\n" in value.strip():
+            self.add(path, f"'{name}' must be one line")
+            return False
+        return True
+
+    def stage(self, value: Any, path: tuple[Any, ...]) -> bool:
+        if value not in STAGES:
+            hint = _suggest(str(value), set(STAGES))
+            self.add(path, f"unknown stage '{value}'{hint}; stages are {', '.join(STAGES)}")
+            return False
+        return True
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:
+    c = _Checker(doc)
+    v = doc.value
+    if not c.mapping(v, (), QUESTION_KEYS, "a question file"):
+        return None, c.problems
+    for key in QUESTION_REQUIRED:
+        if key not in v:
+            c.add((), f"missing required key '{key}'")
+    stem = doc.file.stem
+    qid = v.get("id")
+    if "id" in v:
+        if not isinstance(qid, str) or not SLUG.match(qid):
+            c.add(("id",), f"id '{qid}' must be a lower-case slug like 'ad-click-prediction'")
+        elif qid != stem:
+            c.add(("id",), f"id '{qid}' must equal the file name '{stem}'")
+    if "title" in v:
+        c.text(v["title"], ("title",), "title", one_line=True)
+    if "prompt" in v:
+        c.text(v["prompt"], ("prompt",), "prompt")
+    tags = v.get("tags")
+    if "tags" in v:
+        if not isinstance(tags, list):
+            c.add(("tags",), f"'tags' must be a list, not {_kind(tags)}")
+        else:
+            for i, t in enumerate(tags):
+                c.text(t, ("tags", i), "tag", one_line=True)
+    if "difficulty" in v and v["difficulty"] not in DIFFICULTIES:
+        c.add(("difficulty",), f"difficulty '{v['difficulty']}' must be one of easy, medium, hard")
+
+    stage_specs: list[StageSpec] = []
+    overrides = v.get("stages") or {}
+    if "stages" in v and c.mapping(overrides, ("stages",), set(STAGES), "stages"):
+        for name, spec in overrides.items():
+            path = ("stages", name)
+            if name not in STAGES:
+                continue
+            if not c.mapping(spec, path, STAGE_KEYS, f"stage '{name}'"):
+                continue
+            if "minutes" in spec:
+                m = spec["minutes"]
+                if isinstance(m, bool) or not isinstance(m, (int, float)) or not 0 < m <= 180:
+                    c.add((*path, "minutes"), f"minutes must be a number from 0 to 180, not {m!r}")
+            if "prompt" in spec:
+                c.text(spec["prompt"], (*path, "prompt"), "prompt")
+            if "hints" in spec:
+                hints = spec["hints"]
+                if not isinstance(hints, list):
+                    c.add((*path, "hints"), f"'hints' must be a list, not {_kind(hints)}")
+                else:
+                    for i, h in enumerate(hints):
+                        c.text(h, (*path, "hints", i), "hint")
+    followups = v.get("followups")
+    if "followups" in v:
+        if not isinstance(followups, list):
+            c.add(("followups",), f"'followups' must be a list, not {_kind(followups)}")
+        else:
+            for i, f in enumerate(followups):
+                path = ("followups", i)
+                if not c.mapping(f, path, FOLLOWUP_KEYS, "a follow-up"):
+                    continue
+                for key in ("stage", "ask"):
+                    if key not in f:
+                        c.add(path, f"follow-up is missing '{key}'")
+                if "stage" in f:
+                    c.stage(f["stage"], (*path, "stage"))
+                if "ask" in f:
+                    c.text(f["ask"], (*path, "ask"), "ask")
+    reference = v.get("reference")
+    if "reference" in v and c.mapping(reference, ("reference",), set(STAGES), "reference"):
+        for name, note in reference.items():
+            if name in STAGES:
+                c.text(note, ("reference", name), f"reference.{name}")
+
+    if c.problems:
+        return None, c.problems
+    for name in STAGES:
+        spec = overrides.get(name) or {}
+        stage_specs.append(
+            StageSpec(
+                name=name,
+                minutes=float(spec.get("minutes", DEFAULT_MINUTES[name])),
+                prompt=str(spec.get("prompt", DEFAULT_PROMPTS[name])).strip(),
+                hints=tuple(str(h).strip() for h in spec.get("hints", ())),
+            )
+        )
+    question = Question(
+        id=qid,
+        title=v["title"].strip(),
+        prompt=v["prompt"].strip(),
+        tags=tuple(str(t).strip() for t in tags),
+        difficulty=v["difficulty"],
+        stages=tuple(stage_specs),
+        followups=tuple(Followup(f["stage"], f["ask"].strip()) for f in followups or ()),
+        reference={k: s.strip() for k, s in (reference or {}).items()},
+        source=doc.file,
+    )
+    return question, c.problems
+
+
+def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
+    c = _Checker(doc)
+    v = doc.value
+    is_common = doc.file.name == COMMON_FILE
+    if not c.mapping(v, (), RUBRIC_KEYS, "a rubric file"):
+        return None, c.problems
+    for key in RUBRIC_KEYS:
+        if key not in v:
+            c.add((), f"missing required key '{key}'")
+    qid = v.get("question")
+    if "question" in v:
+        if is_common:
+            if qid != "*":
+                c.add(("question",), "common.yaml must say question: \"*\"")
+        elif qid != doc.file.stem:
+            c.add(("question",), f"question '{qid}' must equal the file name '{doc.file.stem}'")
+    items_raw = v.get("items")
+    items: list[Item] = []
+    if "items" in v:
+        if not isinstance(items_raw, list) or not items_raw:
+            c.add(("items",), "'items' must be a non-empty list")
+        else:
+            seen: dict[str, int] = {}
+            for i, raw in enumerate(items_raw):
+                raw_id = raw.get("id") if isinstance(raw, dict) else None
+                if isinstance(raw_id, str):
+                    if raw_id in seen:
+                        c.add(("items", i, "id"), f"duplicate item id '{raw_id}' (first at line {seen[raw_id]})")
+                    else:
+                        seen[raw_id] = doc.line(("items", i, "id"))
+                item = _check_item(c, raw, ("items", i), is_common)
+                if item is not None:
+                    items.append(item)
+    if c.problems:
+        return None, c.problems
+    return Rubric(question=str(qid), items=tuple(items), source=doc.file), c.problems
+
+
+def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -> Item | None:
+    if not c.mapping(raw, path, ITEM_KEYS, "a rubric item"):
+        return None
+    before = len(c.problems)
+    for key in ITEM_REQUIRED:
+        if key not in raw:
+            c.add(path, f"rubric item is missing '{key}'")
+    iid = raw.get("id")
+    if "id" in raw and (not isinstance(iid, str) or not SLUG.match(iid)):
+        c.add((*path, "id"), f"item id '{iid}' must be a lower-case slug")
+    if "stage" in raw:
+        c.stage(raw["stage"], (*path, "stage"))
+    if "text" in raw:
+        c.text(raw["text"], (*path, "text"), "text")
+    if "why" in raw:
+        c.text(raw["why"], (*path, "why"), "why")
+    weight = raw.get("weight", 1)
+    if isinstance(weight, bool) or weight not in (1, 2, 3):
+        c.add((*path, "weight"), f"weight must be 1, 2 or 3, not {weight!r}")
+    level = raw.get("level", "mid")
+    if level not in LEVELS:
+        c.add((*path, "level"), f"level '{level}' must be one of mid, senior, staff")
+    signals: list[Signal] = []
+    if "signals" in raw:
+        sig_raw = raw["signals"]
+        if not isinstance(sig_raw, list) or not sig_raw:
+            c.add((*path, "signals"), "'signals' must be a non-empty list")
+        else:
+            for j, s in enumerate(sig_raw):
+                spath = (*path, "signals", j)
+                phrases = s if isinstance(s, list) else [s]
+                if not phrases:
+                    c.add(spath, "empty signal (an empty list matches nothing)")
+                    continue
+                ok = True
+                for k, phrase in enumerate(phrases):
+                    if isinstance(phrase, (int, float)) and not isinstance(phrase, bool):
+                        phrase = str(phrase)
+                    if not isinstance(phrase, str):
+                        c.add(spath, f"a signal is a phrase or a list of phrases, not {_kind(phrase)}")
+                        ok = False
+                    elif not re.search(r"[A-Za-z0-9]", phrase):
+                        c.add(spath, "empty signal (a signal needs at least one word)")
+                        ok = False
+                    elif not c.text(phrase, (*spath, k) if isinstance(s, list) else spath, "signal"):
+                        ok = False
+                    else:
+                        phrases[k] = phrase
+                if ok:
+                    signals.append(tuple(str(p).strip() for p in phrases))
+    if len(c.problems) > before:
+        return None
+    return Item(
+        id=iid,
+        stage=raw["stage"],
+        text=raw["text"].strip(),
+        signals=tuple(signals),
+        why=raw["why"].strip(),
+        weight=int(weight),
+        level=level,
+        common=is_common,
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _load_doc(path: Path) -> Located:
+    from mlsd_drill import yamlio
+
+    return yamlio.load(path)
+
+
+def collect(dirs: Sequence[Path], *, rubrics: bool = True) -> tuple[Bank, list[Problem], list[str]]:
+    """Load every file of the banks in `dirs`.
+
+    Returns the usable bank, every problem found (file:line) and the files that
+    could not be used at all (unreadable, not YAML), as one-line messages.
+    """
+    bank = Bank()
+    problems: list[Problem] = []
+    broken: list[str] = []
+    origin: dict[str, Path] = {}
+    for d in dirs:
+        for path in _yaml_files(d / "questions"):
+            try:
+                doc = _load_doc(path)
+            except BankError as e:
+                broken.append(str(e))
+                continue
+            q, probs = check_question(doc)
+            problems.extend(probs)
+            if q is None:
+                continue
+            if q.id in bank.questions:
+                first = origin[q.id]
+                problems.append(Problem(path, doc.line(("id",)), f"duplicate question id '{q.id}' (also in {first})"))
+                continue
+            origin[q.id] = path
+            bank.questions[q.id] = _with_bank(q, d)
+        if not rubrics:
+            continue
+        # common.yaml first, so each question's items can be checked against it
+        rubric_files = sorted(_yaml_files(d / "rubrics"), key=lambda p: p.name != COMMON_FILE)
+        common_ids: set[str] = set()
+        for path in rubric_files:
+            try:
+                doc = _load_doc(path)
+            except BankError as e:
+                broken.append(str(e))
+                continue
+            r, probs = check_rubric(doc)
+            problems.extend(probs)
+            named = doc.value.get("question") if isinstance(doc.value, dict) else None
+            if path.name != COMMON_FILE and isinstance(named, str):
+                owner = bank.questions.get(named)
+                exists = any((d / "questions" / f"{named}{ext}").is_file() for ext in (".yaml", ".yml"))
+                if (owner is None and not exists) or (owner is not None and owner.bank != d):
+                    where = "this bank" if owner is None else f"this bank (it is in {owner.bank})"
+                    problems.append(
+                        Problem(
+                            path,
+                            doc.line(("question",)),
+                            f"rubric for question '{named}', which is not in {where}",
+                        )
+                    )
+                    continue
+            if r is None or (path.name != COMMON_FILE and r.question not in bank.questions):
+                continue
+            if path.name == COMMON_FILE:
+                bank.common[d] = r.items
+                common_ids = {i.id for i in r.items}
+                continue
+            clashes = [
+                Problem(path, doc.line(("items", i, "id")), f"item id '{it.id}' is also in {COMMON_FILE}")
+                for i, it in enumerate(r.items)
+                if it.id in common_ids
+            ]
+            problems.extend(clashes)
+            if not clashes:
+                bank.rubrics[r.question] = r
+    return bank, problems, broken
+
+
+def _with_bank(q: Question, bank_dir: Path) -> Question:
+    from dataclasses import replace
+
+    return replace(q, bank=bank_dir)
+
+
+def load(dirs: Sequence[Path] | None = None, *, rubrics: bool = True) -> Bank:
+    """Load banks for use: broken files are skipped, each with one warning line."""
+    resolved = resolve_bank_dirs(dirs)
+    bank, problems, broken = collect(resolved, rubrics=rubrics)
+    warned: set[Path] = set()
+    for msg in broken:
+        bank.warnings.append(f"skipped {msg}")
+    for p in problems:
+        if p.file in warned:
+            continue
+        warned.add(p.file)
+        more = sum(1 for x in problems if x.file == p.file) - 1
+        extra = f" (+{more} more; run `mlsd bank validate`)" if more else ""
+        bank.warnings.append(f"skipped {p}{extra}")
+    return bank
+
+
+def validate(paths_: Sequence[Path] | None) -> tuple[int, list[str]]:
+    """Check banks; returns the number of files read and every problem as a line."""
+    dirs = resolve_bank_dirs(paths_)
+    _, problems, broken = collect(dirs)
+    n_files = sum(len(_yaml_files(d / "questions")) + len(_yaml_files(d / "rubrics")) for d in dirs)
+    lines = sorted(broken) + [str(p) for p in sorted(problems, key=lambda p: (str(p.file), p.line))]
+    return n_files, lines

@@ -1,0 +1,30 @@
+"""Choosing questions from a loaded bank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mlsd_drill.errors import MlsdError, UnknownQuestion
+from mlsd_drill.model import DIFFICULTIES, Bank, Question
+
+
+def select(bank: Bank, tags: Sequence[str] | None = None, difficulty: str | None = None) -> list[Question]:
+    """Questions with every given tag and the given difficulty, sorted by id."""
+    if difficulty is not None and difficulty.lower() not in DIFFICULTIES:
+        raise MlsdError(f"unknown difficulty '{difficulty}': use easy, medium or hard")
+    want = {t.lower() for t in tags or ()}
+    out = []
+    for q in sorted(bank.questions.values(), key=lambda q: q.id):
+        if difficulty is not None and q.difficulty != difficulty.lower():
+            continue
+        if want and not want <= {t.lower() for t in q.tags}:
+            continue
+        out.append(q)
+    return out
+
+
+def get(bank: Bank, qid: str) -> Question:
+    q = bank.questions.get(qid)
+    if q is None:
+        raise UnknownQuestion(qid, sorted(bank.questions))
+    return q

@@ -1,0 +1,54 @@
+"""Domain exceptions and the exit codes they map to.
+
+Core code raises these and never prints or exits; `cli.py` turns them into a
+one-line message on stderr and the exit code named here.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PROBLEMS = 1  # the command ran and found problems (e.g. an invalid bank)
+    USAGE = 2  # bad input: unknown id, unreadable file, not a terminal
+    INTERRUPTED = 130
+
+
+class MlsdError(Exception):
+    """Base class: a problem the user can fix, with a one-line message."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+
+class BankError(MlsdError):
+    """A bank file or folder cannot be read or parsed."""
+
+
+class UnknownQuestion(MlsdError):
+    def __init__(self, qid: str, known: list[str] | None = None) -> None:
+        hint = ""
+        if known:
+            import difflib
+
+            close = difflib.get_close_matches(qid, known, n=1)
+            if close:
+                hint = f" (did you mean '{close[0]}'?)"
+        super().__init__(f"unknown question '{qid}'{hint}; `mlsd list` shows them")
+
+
+class AnswerError(MlsdError):
+    """An answer file cannot be used."""
+
+
+class NotATerminal(MlsdError):
+    pass
+
+
+class HistoryError(MlsdError):
+    """The practice history cannot be read or written."""
+
+
+class NotFound(MlsdError):
+    pass

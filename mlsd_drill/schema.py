@@ -1,0 +1,111 @@
+"""JSON Schema of the two bank file kinds (bank format v1), for editors.
+
+`bank.py` does the validation itself (to report `file:line` for every
+problem); a test checks the bundled bank against these schemas so the two
+stay in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlsd_drill.model import DIFFICULTIES, LEVELS, STAGES
+
+SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
+_TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
+
+
+def question_schema() -> dict[str, Any]:
+    stage_override = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "minutes": {"type": "number", "exclusiveMinimum": 0, "maximum": 180},
+            "prompt": _TEXT,
+            "hints": {"type": "array", "items": _TEXT},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://mlsd-drill.dev/schema/question-v1.json",
+        "title": "mlsd-drill question (bank format v1)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "title", "prompt", "tags", "difficulty"],
+        "properties": {
+            "id": {"type": "string", "pattern": SLUG, "description": "equal to the file name"},
+            "title": _TEXT,
+            "prompt": _TEXT,
+            "tags": {"type": "array", "items": _TEXT},
+            "difficulty": {"enum": list(DIFFICULTIES)},
+            "stages": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {s: stage_override for s in STAGES},
+            },
+            "followups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["stage", "ask"],
+                    "properties": {"stage": {"enum": list(STAGES)}, "ask": _TEXT},
+                },
+            },
+            "reference": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {s: _TEXT for s in STAGES},
+            },
+        },
+    }
+
+
+def rubric_schema() -> dict[str, Any]:
+    phrase: dict[str, Any] = {"type": ["string", "number"], "minLength": 1}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://mlsd-drill.dev/schema/rubric-v1.json",
+        "title": "mlsd-drill rubric (bank format v1)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["question", "items"],
+        "properties": {
+            "question": {
+                "type": "string",
+                "description": "the question id, or \"*\" in rubrics/common.yaml",
+                "anyOf": [{"pattern": SLUG}, {"const": "*"}],
+            },
+            "items": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id", "stage", "text", "signals", "why"],
+                    "properties": {
+                        "id": {"type": "string", "pattern": SLUG},
+                        "stage": {"enum": list(STAGES)},
+                        "text": _TEXT,
+                        "weight": {"enum": [1, 2, 3], "default": 1},
+                        "level": {"enum": list(LEVELS), "default": "mid"},
+                        "signals": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {
+                                "anyOf": [
+                                    phrase,
+                                    {"type": "array", "minItems": 1, "items": phrase},
+                                ]
+                            },
+                        },
+                        "why": _TEXT,
+                    },
+                },
+            },
+        },
+    }
+
+
+def schemas() -> dict[str, Any]:
+    return {"question": question_schema(), "rubric": rubric_schema()}

@@ -1,0 +1,436 @@
+"""Rubric scoring: which expected points an answer makes, and where.
+
+Pure code: `score(answer, rubric)` takes data and returns a `ScoreResult`.
+
+How a signal phrase is found (see docs/bank-format.md):
+- words are compared by their Snowball stems, small words ignored;
+- compounds are equivalent to their parts (realtime / real-time / real time):
+  a phrase is tried with every grouping of adjacent words joined, and the
+  answer is indexed with adjacent words joined too;
+- abbreviations are expanded both ways from `ABBREVIATIONS`;
+- a one-letter typo is forgiven in longer words (same first letter, no digits,
+  and only for words that are not themselves known words of the rubric);
+- a mention in a clause that rejects it ("no velocity features", "A/B testing
+  is not needed") is not credited.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
+
+from mlsd_drill.model import (
+    LEVELS,
+    STAGES,
+    Answer,
+    Item,
+    ItemResult,
+    Rubric,
+    ScoreResult,
+)
+from mlsd_drill.text import (
+    NEGATION_BIGRAMS,
+    NEGATION_CUES,
+    NOT_NEGATION_AFTER,
+    POST_NEGATED_WORDS,
+    POST_REJECTIONS,
+    Sentence,
+    analyse,
+    phrase_tokens,
+    stem,
+)
+
+# Groups of phrases that mean the same thing in this field. Written as a reader
+# would type them; normalised like any signal. Short forms that are also common
+# English words ("map", "lr") are left out on purpose: they would credit
+# answers that never made the point.
+ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
+    ("ctr", "click through rate"),
+    ("cvr", "conversion rate"),
+    ("ab test", "split test", "online experiment", "online controlled experiment"),
+    ("ann", "approximate nearest neighbour", "approximate nearest neighbor"),
+    ("knn", "k nearest neighbour", "k nearest neighbor"),
+    ("auc", "area under curve"),
+    ("roc auc", "auroc", "auc roc"),
+    ("pr auc", "auprc", "auc pr", "area under precision recall curve", "average precision"),
+    ("ndcg", "normalized discounted cumulative gain", "normalised discounted cumulative gain"),
+    ("mrr", "mean reciprocal rank"),
+    ("gbdt", "gradient boosted decision tree", "gradient boosted tree", "gradient boosting",
+     "xgboost", "lightgbm", "catboost", "boosted tree"),
+    ("dnn", "deep neural network"),
+    ("cnn", "convolutional neural network", "convnet"),
+    ("gnn", "graph neural network"),
+    ("llm", "large language model"),
+    ("rag", "retrieval augmented generation"),
+    ("qps", "queries per second", "requests per second", "rps"),
+    ("p99", "99th percentile"),
+    ("p95", "95th percentile"),
+    ("p50", "median latency"),
+    ("sla", "service level agreement"),
+    ("slo", "service level objective"),
+    ("psi", "population stability index"),
+    ("kl divergence", "kullback leibler"),
+    ("dau", "daily active users"),
+    ("mau", "monthly active users"),
+    ("tf idf", "term frequency inverse document frequency"),
+    ("ocr", "optical character recognition"),
+    ("pii", "personally identifiable information", "personal data"),
+    ("fpr", "false positive rate"),
+    ("tpr", "true positive rate"),
+    ("fnr", "false negative rate"),
+    ("ltr", "learning to rank"),
+    ("mae", "mean absolute error"),
+    ("rmse", "root mean squared error", "root mean square error"),
+    ("mape", "mean absolute percentage error"),
+    ("mse", "mean squared error"),
+    ("eta", "estimated time of arrival"),
+    ("ltv", "lifetime value", "clv"),
+    ("nce", "normalized cross entropy", "normalised cross entropy"),
+    ("log loss", "cross entropy loss", "binary cross entropy", "bce"),
+    ("iou", "intersection over union"),
+    ("vit", "vision transformer"),
+    ("kpi", "key performance indicator"),
+    ("ttl", "time to live"),
+    ("e2e", "end to end"),
+    ("k8s", "kubernetes"),
+    ("ml", "machine learning"),
+    ("nn", "neural network", "neural net"),
+    ("mlp", "multilayer perceptron", "multi layer perceptron"),
+    ("bm25", "okapi"),
+    ("hnsw", "hierarchical navigable small world"),
+    ("faiss", "ann index"),
+    ("sgd", "stochastic gradient descent"),
+    ("kd", "knowledge distillation"),
+    ("dlq", "dead letter queue"),
+)
+
+FUZZY_MIN_LEN = 5  # words shorter than this must be spelled right
+MAX_JOIN_VARIANTS = 64
+
+# Share of a level's rubric weight an answer must cover to meet that level; a
+# level is met only when every level below it is met too.
+LEVEL_THRESHOLDS = {"mid": 0.6, "senior": 0.6, "staff": 0.5}
+
+
+Variant = tuple[str, ...]  # stems, each possibly the stem of joined words
+
+
+@dataclass
+class _Phrase:
+    text: str
+    variants: list[Variant]
+
+
+@dataclass
+class _CompiledItem:
+    item: Item
+    signals: list[list[_Phrase]]
+
+
+@dataclass
+class Compiled:
+    items: list[_CompiledItem]
+    vocab: set[str] = field(default_factory=set)
+    first_stems: set[str] = field(default_factory=set)
+    deletes: dict[str, set[str]] = field(default_factory=dict)
+    known: set[str] = field(default_factory=set)
+    fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _partitions(words: list[str]) -> list[Variant]:
+    """Every way to join adjacent words: [real, time, x] -> (real,time,x), (realtime,x), ..."""
+    n = len(words)
+    if n == 0:
+        return []
+    out: list[Variant] = []
+    for cuts in product((True, False), repeat=n - 1):
+        groups: list[str] = []
+        cur = words[0]
+        for w, cut in zip(words[1:], cuts):
+            if cut:
+                groups.append(cur)
+                cur = w
+            else:
+                cur += w
+        groups.append(cur)
+        out.append(tuple(stem(g) for g in groups))
+        if len(out) >= MAX_JOIN_VARIANTS:
+            break
+    return out
+
+
+@lru_cache(maxsize=1)
+def _abbrev_table() -> list[list[list[str]]]:
+    return [[phrase_tokens(p) for p in group] for group in ABBREVIATIONS]
+
+
+def _expand(words: list[str]) -> list[list[str]]:
+    """The phrase, plus each variant with an abbreviation swapped for its equivalents."""
+    out = [words]
+    seen = {tuple(words)}
+    for group in _abbrev_table():
+        for member in group:
+            m = len(member)
+            for i in range(len(words) - m + 1):
+                if words[i : i + m] != member:
+                    continue
+                for other in group:
+                    if other is member:
+                        continue
+                    cand = words[:i] + other + words[i + m :]
+                    if tuple(cand) not in seen:
+                        seen.add(tuple(cand))
+                        out.append(cand)
+    return out
+
+
+def _compile_phrase(phrase: str) -> _Phrase:
+    variants: list[Variant] = []
+    seen: set[Variant] = set()
+    for words in _expand(phrase_tokens(phrase)):
+        for v in _partitions(words):
+            if v not in seen:
+                seen.add(v)
+                variants.append(v)
+    return _Phrase(phrase, variants)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+@lru_cache(maxsize=64)
+def compile_rubric(rubric: Rubric) -> Compiled:
+    items = [
+        _CompiledItem(it, [[_compile_phrase(p) for p in sig] for sig in it.signals])
+        for it in rubric.items
+    ]
+    c = Compiled(items)
+    for ci in items:
+        for sig in ci.signals:
+            for ph in sig:
+                for v in ph.variants:
+                    c.vocab.update(v)
+                    c.first_stems.add(v[0])
+        for word in phrase_tokens(ci.item.text + " " + ci.item.why):
+            c.known.add(stem(word))
+    c.known |= c.vocab
+    for s in c.vocab:
+        if len(s) >= FUZZY_MIN_LEN - 1 and s.isalpha():
+            for d in _deletes(s):
+                c.deletes.setdefault(d, set()).add(s)
+    return c
+
+
+def _fuzzy(c: Compiled, s: str) -> tuple[str, ...]:
+    """Signal stems that `s` is a one-letter typo of."""
+    got = c.fuzzy_cache.get(s)
+    if got is not None:
+        return got
+    found: list[str] = []
+    if len(s) >= FUZZY_MIN_LEN - 1 and s.isalpha() and s not in c.known:
+        from rapidfuzz.distance import OSA
+
+        cands: set[str] = set()
+        for d in _deletes(s):
+            cands |= c.deletes.get(d, set())
+        for cand in cands:
+            if cand[0] == s[0] and len(cand) >= FUZZY_MIN_LEN - 1 and OSA.distance(s, cand) == 1:
+                found.append(cand)
+    got = tuple(found)
+    c.fuzzy_cache[s] = got
+    return got
+
+
+# --------------------------------------------------------------------------- matching
+
+# (sentence index, content position) -> lengths (in content words) of entries there
+_Index = dict[str, dict[tuple[int, int], list[int]]]
+
+
+def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
+    index: _Index = defaultdict(lambda: defaultdict(list))
+    for si, sent in enumerate(sentences):
+        stems = sent.stems
+        words = [sent.words[i] for i in sent.content]
+        n = len(stems)
+        for p, st in enumerate(stems):
+            if st in c.vocab:
+                index[st][(si, p)].append(1)
+            else:
+                for alt in _fuzzy(c, st):
+                    index[alt][(si, p)].append(1)
+            if p + 1 < n:
+                joined = stem(words[p] + words[p + 1])
+                if joined in c.vocab:
+                    index[joined][(si, p)].append(2)
+    return index
+
+
+def _find(index: _Index, variant: Variant) -> list[tuple[int, int, int]]:
+    """Occurrences (sentence, start, end) of a variant's stems in consecutive words."""
+    first = index.get(variant[0])
+    if not first:
+        return []
+    hits: list[tuple[int, int, int]] = []
+    for (si, start), lengths in first.items():
+        ends = {start + ln for ln in lengths}
+        for st in variant[1:]:
+            entries = index.get(st)
+            if not entries:
+                ends = set()
+                break
+            nxt: set[int] = set()
+            for e in ends:
+                for ln in entries.get((si, e), ()):
+                    nxt.add(e + ln)
+            ends = nxt
+            if not ends:
+                break
+        for e in ends:
+            hits.append((si, start, e))
+    return hits
+
+
+def _negated(sent: Sentence, start: int, end: int) -> bool:
+    """Does the clause around content words [start, end) reject them?"""
+    words, clause = sent.words, sent.clause
+    rs = sent.content[start]
+    re_ = sent.content[end - 1]
+    cl = clause[rs]
+    lo = max(0, rs - 6)
+    for j in range(rs - 1, lo - 1, -1):
+        if clause[j] != cl:
+            break
+        w = words[j]
+        nxt = words[j + 1] if j + 1 < len(words) else ""
+        if w in NEGATION_CUES and nxt not in NOT_NEGATION_AFTER:
+            return True
+        if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
+            return True
+    hi = min(len(words), re_ + 6)
+    for j in range(re_ + 1, hi):
+        if clause[j] != cl:
+            break
+        w = words[j]
+        if w in POST_REJECTIONS:
+            return True
+        if w == "out" and words[j + 1 : j + 3] == ["of", "scope"]:
+            return True
+        if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 4]):
+            return True
+    return False
+
+
+@dataclass
+class _Hit:
+    sentence: int
+    negated: bool
+
+
+def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> list[_Hit]:
+    out: list[_Hit] = []
+    seen: set[tuple[int, int, int]] = set()
+    for v in phrase.variants:
+        for si, s, e in _find(index, v):
+            if (si, s, e) in seen:
+                continue
+            seen.add((si, s, e))
+            out.append(_Hit(si, _negated(sentences[si], s, e)))
+    return out
+
+
+def _match_item(
+    ci: _CompiledItem, index: _Index, sentences: list[Sentence]
+) -> tuple[list[list[int]], int | None]:
+    """Evidence candidates (lists of sentence indices) and a rejecting sentence, if any."""
+    candidates: list[list[int]] = []
+    rejected: int | None = None
+    for sig in ci.signals:
+        per_phrase = [_phrase_hits(index, ph, sentences) for ph in sig]
+        for hits in per_phrase:
+            for h in hits:
+                if h.negated and rejected is None:
+                    rejected = h.sentence
+        if len(sig) == 1:
+            candidates.extend([h.sentence] for h in per_phrase[0] if not h.negated)
+            continue
+        # every phrase, un-negated, somewhere in one paragraph
+        by_para: list[dict[int, int]] = []
+        for hits in per_phrase:
+            paras: dict[int, int] = {}
+            for h in hits:
+                if not h.negated:
+                    paras.setdefault(sentences[h.sentence].paragraph, h.sentence)
+            by_para.append(paras)
+        common = set(by_para[0])
+        for paras in by_para[1:]:
+            common &= set(paras)
+        for para in sorted(common):
+            sents = sorted({paras[para] for paras in by_para})
+            candidates.append(sents)
+    return candidates, rejected
+
+
+def score(answer: Answer, rubric: Rubric) -> ScoreResult:
+    """Score an answer against a rubric (the question's items plus common ones)."""
+    compiled = compile_rubric(rubric)
+    sentences = analyse([(s.stage, s.text) for s in answer.sections])
+    index = _build_index(compiled, sentences)
+    results: list[ItemResult] = []
+    for ci in compiled.items:
+        candidates, rejected = _match_item(ci, index, sentences)
+        if candidates:
+            # prefer evidence written under the item's own stage, then the earliest
+            def rank(sents: list[int], stage: str = ci.item.stage) -> tuple[bool, int]:
+                return (sentences[sents[0]].stage != stage, sents[0])
+
+            best = min(candidates, key=rank)
+            results.append(
+                ItemResult(
+                    ci.item,
+                    True,
+                    evidence=" ... ".join(sentences[i].text for i in best),
+                    found_in=sentences[best[0]].stage,
+                )
+            )
+        else:
+            results.append(
+                ItemResult(
+                    ci.item,
+                    False,
+                    rejected=sentences[rejected].text if rejected is not None else None,
+                )
+            )
+    return summarise(rubric.question, results, answer.word_count)
+
+
+def summarise(question: str, results: list[ItemResult] | tuple[ItemResult, ...], words: int = 0) -> ScoreResult:
+    """Percentages and levels from per-item results (also used after self-scoring)."""
+    total = sum(r.item.weight for r in results)
+    got = sum(r.item.weight for r in results if r.hit)
+    stages: dict[str, float] = {}
+    for st in STAGES:
+        w = [r for r in results if r.item.stage == st]
+        tw = sum(r.item.weight for r in w)
+        if tw:
+            stages[st] = 100.0 * sum(r.item.weight for r in w if r.hit) / tw
+    levels: dict[str, bool] = {}
+    below_met = True
+    for lv in LEVELS:
+        w = [r for r in results if r.item.level == lv]
+        tw = sum(r.item.weight for r in w)
+        share = sum(r.item.weight for r in w if r.hit) / tw if tw else 1.0
+        met = below_met and share >= LEVEL_THRESHOLDS[lv] and total > 0
+        levels[lv] = met
+        below_met = met
+    return ScoreResult(
+        question=question,
+        items=tuple(results),
+        percent=100.0 * got / total if total else 0.0,
+        stages=stages,
+        levels=levels,
+        words=words,
+    )

@@ -1,0 +1,205 @@
+"""Turning free text into sentences and normalised tokens for matching.
+
+Pure functions, no I/O. The scorer matches rubric signals against the tokens
+made here, so everything that makes matching forgiving about how people type
+(case, punctuation, contractions, `a/b`, `w/o`, `precision@k`, British and
+American spellings) lives in this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Small words that carry no meaning inside a signal phrase ("precision at k" ==
+# "precision@k" == "precision k"). Negation words are never in this set.
+STOPWORDS = frozenset(
+    "a an the of to for in on at by as is are be been being was were our my your its their "
+    "this that these those some any".split()
+)
+
+# Words that reject what follows them ("no velocity features", "skip A/B tests").
+NEGATION_CUES = frozenset(
+    "no not never without skip skipping skipped skips nor neither none nothing".split()
+)
+# Two-word cues; stored joined with a space.
+NEGATION_BIGRAMS = frozenset({"rather than", "instead of", "leave out", "leaving out"})
+# "no more than 100 ms" is a constraint, not a rejection.
+NOT_NEGATION_AFTER = frozenset(
+    "more less fewer later longer earlier greater worse better only just matter doubt "
+    "gram grams connection connections list lists".split()
+)
+# Words that reject what comes before them ("A/B testing is not needed").
+POST_NEGATED_WORDS = frozenset(
+    "need needed necessary required worth useful important helpful relevant priority "
+    "concern problem issue applicable".split()
+)
+POST_REJECTIONS = frozenset({"unnecessary", "overkill", "irrelevant", "unneeded", "pointless"})
+CLAUSE_BREAK_WORDS = frozenset(
+    "but and so then because while whereas although though however also plus which".split()
+)
+
+_CONTRACTIONS = [
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bcannot\b"), "can not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"\b(i|we|you|they|he|she|it)'(d|ll|re|ve|m|s)\b"), r"\1"),
+    (re.compile(r"'s\b"), ""),
+]
+_REWRITES = [
+    (re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
+    (re.compile(r"\bw\s*/\s*o\b"), "without"),
+    (re.compile(r"\bw/(?=\s)"), "with"),
+    (re.compile(r"\bb/c\b"), "because"),
+    (re.compile(r"@"), " at "),
+    (re.compile(r"&"), " and "),
+    (re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
+]
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_TOKEN = re.compile(r"[a-z0-9]+|[,;:()\[\]]")
+_CLAUSE_PUNCT = frozenset(",;:()[]")
+
+# British spellings that fuzzy matching would not reach (edit distance over one).
+_SPELLING = {
+    "catalogue": "catalog",
+    "catalogues": "catalogs",
+    "programme": "program",
+    "cheque": "check",
+    "grey": "gray",
+    "analyse": "analyze",
+    "analysed": "analyzed",
+}
+
+
+def prenormalize(text: str) -> str:
+    """Lower-case and rewrite the typing variants that tokenising would lose."""
+    s = text.translate(_QUOTES).lower()
+    for pattern, repl in _CONTRACTIONS:
+        s = pattern.sub(repl, s)
+    for pattern, repl in _REWRITES:
+        s = pattern.sub(repl, s)
+    return s
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+_STEM_CACHE: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    got = _STEM_CACHE.get(word)
+    if got is None:
+        got = _stemmer().stemWord(_SPELLING.get(word, word))  # type: ignore[attr-defined]
+        if len(_STEM_CACHE) < 200_000:
+            _STEM_CACHE[word] = got
+    return got
+
+
+def stem_many(words: list[str]) -> list[str]:
+    missing = [w for w in set(words) if w not in _STEM_CACHE]
+    if missing:
+        stems = _stemmer().stemWords([_SPELLING.get(w, w) for w in missing])  # type: ignore[attr-defined]
+        if len(_STEM_CACHE) < 200_000:
+            _STEM_CACHE.update(zip(missing, stems))
+        else:
+            return [_STEM_CACHE.get(w) or stem(w) for w in words]
+    return [_STEM_CACHE[w] for w in words]
+
+
+@dataclass
+class Sentence:
+    """One sentence of an answer, ready for matching."""
+
+    text: str  # as typed, whitespace folded: shown as evidence
+    paragraph: int
+    stage: str | None
+    words: list[str]  # every word token, lower-cased
+    clause: list[int]  # clause number of each word
+    content: list[int]  # indices into `words` of the non-stopwords
+    stems: list[str]  # stems of the content words, aligned with `content`
+
+
+_BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
+_ABBREV_DOTS = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|incl|resp|cf)\.", re.IGNORECASE)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph; bullet lines always start a new sentence."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for line in paragraph.splitlines():
+        if _HEADING.match(line):
+            continue
+        if _BULLET.match(line) and current:
+            pieces.append(" ".join(current))
+            current = []
+        stripped = _BULLET.sub("", line, count=1).strip()
+        if stripped:
+            current.append(stripped)
+    if current:
+        pieces.append(" ".join(current))
+    out: list[str] = []
+    for piece in pieces:
+        protected = _ABBREV_DOTS.sub(lambda m: m.group(1) + "\x00", piece)
+        for s in _SENT_END.split(protected):
+            s = s.replace("\x00", ".").strip()
+            if s:
+                out.append(" ".join(s.split()))
+    return out
+
+
+_PARA_BREAK = re.compile(r"\n\s*\n")
+
+
+def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
+    """Split stage sections into sentences with tokens, stems and paragraph numbers."""
+    sentences: list[Sentence] = []
+    para_no = 0
+    pending: list[tuple[Sentence, list[str]]] = []
+    all_words: list[str] = []
+    for stage, body in sections:
+        for para in _PARA_BREAK.split(body):
+            if not para.strip():
+                continue
+            para_no += 1
+            for raw in split_sentences(para):
+                tokens = _TOKEN.findall(prenormalize(raw))
+                words: list[str] = []
+                clause: list[int] = []
+                c = 0
+                for t in tokens:
+                    if t in _CLAUSE_PUNCT:
+                        c += 1
+                        continue
+                    if t in CLAUSE_BREAK_WORDS:
+                        c += 1
+                    words.append(t)
+                    clause.append(c)
+                content = [i for i, w in enumerate(words) if w not in STOPWORDS]
+                sent = Sentence(raw, para_no, stage, words, clause, content, [])
+                content_words = [words[i] for i in content]
+                pending.append((sent, content_words))
+                all_words.extend(content_words)
+                sentences.append(sent)
+    if all_words:
+        stem_many(all_words)  # one batched call fills the cache
+    for sent, content_words in pending:
+        sent.stems = [_STEM_CACHE.get(w) or stem(w) for w in content_words]
+    return sentences
+
+
+def phrase_tokens(phrase: str) -> list[str]:
+    """The content words of a signal phrase (what a phrase must contain, in order)."""
+    words = [t for t in _TOKEN.findall(prenormalize(phrase)) if t not in _CLAUSE_PUNCT]
+    content = [w for w in words if w not in STOPWORDS]
+    return content or words

@@ -1,0 +1,143 @@
+"""Safe YAML loading that remembers the line of every value.
+
+Only YAML's safe subset is read (the C loader where available). Files over
+1 MiB, documents that expand past a node budget (alias bombs) or nest too
+deeply are refused before anything is built from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlsd_drill.errors import BankError
+
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+PathKey = tuple[Any, ...]
+SAFE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
+
+
+@dataclass
+class Located:
+    """A loaded document plus the 1-based line of each value, keyed by its path."""
+
+    value: Any
+    file: Path
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
+
+    def line(self, path: PathKey) -> int:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+
+def read_text(path: Path) -> str:
+    """Read a bank file as UTF-8 text, refusing what is too big or binary."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
+    if size > MAX_BYTES:
+        raise BankError(f"{path}: file is {size:,} bytes; bank files are limited to 1 MiB")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
+    if b"\x00" in data:
+        raise BankError(f"{path}: binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BankError(f"{path}: not UTF-8 text (byte {e.start})") from None
+
+
+def load(path: Path) -> Located:
+    return loads(read_text(path), path)
+
+
+def loads(text: str, path: Path) -> Located:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        what = e.problem or e.context or "invalid YAML"
+        raise BankError(f"{path}:{line}: YAML error: {what}") from None
+    except yaml.YAMLError as e:
+        raise BankError(f"{path}: YAML error: {str(e).splitlines()[0]}") from None
+    doc = Located(value=None, file=path)
+    if root is None:
+        return doc
+    builder = _Builder(doc)
+    doc.value = builder.build(root, (), 0)
+    return doc
+
+
+class _Builder:
+    def __init__(self, doc: Located) -> None:
+        import yaml
+
+        self.yaml = yaml
+        self.doc = doc
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: Any, path: PathKey, depth: int) -> Any:
+        yaml = self.yaml
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise BankError(
+                f"{self.doc.file}: document expands to over {MAX_NODES:,} values "
+                "(alias expansion?); refused"
+            )
+        if depth > MAX_DEPTH:
+            raise BankError(f"{self.doc.file}:{node.start_mark.line + 1}: nested too deeply")
+        self.doc.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in SAFE_TAGS:
+            raise BankError(
+                f"{self.doc.file}:{node.start_mark.line + 1}: unsupported YAML tag {node.tag}"
+            )
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise BankError(
+                        f"{self.doc.file}:{key_node.start_mark.line + 1}: "
+                        "mapping keys must be plain values"
+                    )
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise BankError(
+                        f"{self.doc.file}:{key_node.start_mark.line + 1}: "
+                        "merge keys (<<) are not supported in bank files"
+                    )
+                key = self.constructor.construct_object(key_node)
+                try:
+                    hash(key)
+                except TypeError:
+                    key = str(key)
+                if key in out:
+                    self.doc.duplicate_keys.append((key_node.start_mark.line + 1, str(key)))
+                self.doc.lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, (*path, key), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node)
+        except yaml.YAMLError as e:
+            line = node.start_mark.line + 1
+            raise BankError(f"{self.doc.file}:{line}: {str(e).splitlines()[0]}") from None

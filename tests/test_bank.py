@@ -1,0 +1,199 @@
+"""Bank loading and validation: what a bank author relies on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlsd_drill import bank
+from mlsd_drill.cli import app
+from mlsd_drill.errors import BankError
+from mlsd_drill.model import STAGES
+
+runner = CliRunner()
+
+
+def test_bundled_bank_validates(bundled: Path) -> None:
+    n, problems = bank.validate([bundled])
+    assert problems == []
+    assert n >= 7  # three questions, their rubrics, common.yaml
+
+
+def test_bundled_bank_matches_json_schema(bundled: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    from mlsd_drill.schema import question_schema, rubric_schema
+
+    for p in sorted((bundled / "questions").glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(p.read_text()), question_schema())
+    for p in sorted((bundled / "rubrics").glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(p.read_text()), rubric_schema())
+
+
+def test_mini_bank_loads_with_defaults(mini_bank: Path) -> None:
+    b = bank.load([mini_bank])
+    q = b.questions["toy-ranker"]
+    assert [s.name for s in q.stages] == list(STAGES)
+    assert q.stage("model").minutes == 3
+    assert q.stage("data").minutes == 10
+    assert q.total_minutes == 33
+    assert b.rubric_for("toy-ranker").items[1].level == "senior"
+    assert b.rubric_for("toy-ranker").items[0].signals == (("ndcg",), ("discounted", "gain"))
+
+
+def _write(root: Path, rel: str, text: str) -> Path:
+    p = root / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
+def test_validate_reports_every_problem_with_file_and_line(mini_bank: Path) -> None:
+    _write(
+        mini_bank,
+        "questions/broken-one.yaml",
+        "id: broken-one\n"
+        "title: T\n"
+        "prompt: P\n"
+        "tags: [x]\n"
+        "difficulty: extreme\n"  # line 5
+        "colour: blue\n"  # line 6: unknown key
+        "stages:\n"
+        "  deploy: {minutes: 3}\n"  # line 8: unknown stage
+        "followups:\n"
+        "  - {stage: serving, ask: why}\n",  # line 10: unknown stage
+    )
+    _write(
+        mini_bank,
+        "rubrics/nobody.yaml",
+        "question: nobody\nitems:\n  - {id: a, stage: data, text: t, why: w, signals: []}\n",
+    )
+    _write(
+        mini_bank,
+        "rubrics/toy-ranker.yaml",
+        "question: toy-ranker\n"
+        "items:\n"
+        "  - id: one\n    stage: model\n    text: t\n    why: w\n    signals: [[]]\n"  # empty signal, line 7
+        "  - id: one\n    stage: model\n    text: t\n    why: w\n    weight: 5\n    signals: [x]\n",
+    )
+    result = runner.invoke(app, ["bank", "validate", str(mini_bank)])
+    assert result.exit_code == 1
+    out = result.stdout
+    q = mini_bank / "questions" / "broken-one.yaml"
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    assert f"{q}:5: difficulty 'extreme'" in out
+    assert f"{q}:6: unknown key 'colour'" in out
+    assert f"{q}:8: unknown key 'deploy' in stages" in out
+    assert f"{q}:10: unknown stage 'serving'" in out
+    assert "nobody.yaml:1: rubric for question 'nobody'" in out
+    assert f"{r}:7: empty signal" in out
+    assert f"{r}:8: duplicate item id 'one'" in out
+    assert f"{r}:12: weight must be 1, 2 or 3" in out
+    assert "Traceback" not in out + (result.stderr or "")
+
+
+def test_duplicate_question_ids_across_banks(mini_bank: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    _write(other, "questions/toy-ranker.yaml", (mini_bank / "questions/toy-ranker.yaml").read_text())
+    _, problems = bank.validate([mini_bank, other])
+    assert any("duplicate question id 'toy-ranker'" in p and str(other) in p for p in problems)
+
+
+def test_id_must_match_file_name_and_be_a_slug(mini_bank: Path) -> None:
+    _write(mini_bank, "questions/good-name.yaml", "id: Bad_Name\ntitle: t\nprompt: p\ntags: []\ndifficulty: easy\n")
+    _, problems = bank.validate([mini_bank])
+    assert any("good-name.yaml:1: id 'Bad_Name' must be a lower-case slug" in p for p in problems)
+
+
+def test_control_characters_and_escapes_are_rejected(mini_bank: Path) -> None:
+    _write(
+        mini_bank,
+        "questions/evil.yaml",
+        'id: evil\ntitle: "Evil \\e[31mred"\nprompt: p\ntags: []\ndifficulty: easy\n',
+    )
+    _, problems = bank.validate([mini_bank])
+    assert any("evil.yaml:2: 'title' contains a control character" in p for p in problems)
+
+
+def test_broken_file_is_skipped_with_one_warning(mini_bank: Path) -> None:
+    _write(mini_bank, "questions/zz-bad.yaml", "id: [unclosed\n")
+    result = runner.invoke(app, ["list", "--bank", str(mini_bank)])
+    assert result.exit_code == 0
+    assert "toy-ranker" in result.stdout
+    warnings = [ln for ln in result.stderr.splitlines() if "warning" in ln]
+    assert len(warnings) == 1 and "zz-bad.yaml" in warnings[0]
+
+
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 8):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 10) + "]")
+    p = _write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
+    from mlsd_drill import yamlio
+
+    with pytest.raises(BankError, match="alias expansion"):
+        yamlio.load(p)
+
+
+def test_big_and_binary_files_are_refused(tmp_path: Path) -> None:
+    from mlsd_drill import yamlio
+
+    big = _write(tmp_path, "big.yaml", "x: " + "y" * (1024 * 1024 + 10) + "\n")
+    with pytest.raises(BankError, match="1 MiB"):
+        yamlio.load(big)
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"id: \x00\x01")
+    with pytest.raises(BankError, match="binary"):
+        yamlio.load(binary)
+
+
+def test_unsafe_yaml_tags_are_not_executed(tmp_path: Path) -> None:
+    from mlsd_drill import yamlio
+
+    p = _write(tmp_path, "evil.yaml", "x: !!python/object/apply:os.system ['echo pwned']\n")
+    with pytest.raises(BankError, match="evil.yaml:1"):
+        yamlio.load(p)
+
+
+def test_bank_option_uses_only_named_banks(mini_bank: Path) -> None:
+    result = runner.invoke(app, ["list", "--bank", str(mini_bank), "--json"])
+    assert result.exit_code == 0
+    assert [q["id"] for q in json.loads(result.stdout)] == ["toy-ranker"]
+
+
+def test_env_bank_path_and_user_bank_are_added(mini_bank: Path, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MLSD_BANKS", str(mini_bank))
+    user = home / "bank"
+    _write(user, "questions/my-own.yaml", "id: my-own\ntitle: Mine\nprompt: p\ntags: [x]\ndifficulty: hard\n")
+    result = runner.invoke(app, ["list", "--json"])
+    ids = {q["id"] for q in json.loads(result.stdout)}
+    assert {"toy-ranker", "my-own", "ad-click-prediction"} <= ids
+
+
+def test_missing_bank_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["list", "--bank", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "no such bank folder" in result.stderr
+
+
+def test_schema_command_prints_both_schemas() -> None:
+    result = runner.invoke(app, ["bank", "schema"])
+    data = json.loads(result.stdout)
+    assert set(data) == {"question", "rubric"}
+    assert data["question"]["additionalProperties"] is False
+    assert "signals" in data["rubric"]["properties"]["items"]["items"]["properties"]
+
+
+def test_generated_thousand_question_bank_loads(tmp_path: Path) -> None:
+    from benchmarks.gen_bank import generate
+
+    root = generate(tmp_path / "big", 1000)
+    b = bank.load([root])
+    assert len(b.questions) == 1000 and not b.warnings

@@ -1,0 +1,79 @@
+"""`mlsd list` and `mlsd show` as a user calls them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mlsd_drill.cli import app
+
+runner = CliRunner()
+
+
+def test_list_shows_bundled_case_studies() -> None:
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 0
+    for qid in ("ad-click-prediction", "fraud-detection", "video-recommendations"):
+        assert qid in result.stdout
+
+
+def test_list_filters_by_tag_and_difficulty() -> None:
+    data = json.loads(runner.invoke(app, ["list", "--tag", "fraud", "--json"]).stdout)
+    assert "fraud-detection" in [q["id"] for q in data]
+    assert all("fraud" in q["tags"] for q in data)
+    hard = json.loads(runner.invoke(app, ["list", "-d", "hard", "--json"]).stdout)
+    assert hard and all(q["difficulty"] == "hard" for q in hard)
+
+
+def test_list_rejects_unknown_difficulty() -> None:
+    result = runner.invoke(app, ["list", "-d", "impossible"])
+    assert result.exit_code == 2
+    assert "impossible" in result.stderr
+
+
+def test_show_json_has_stages_and_rubric() -> None:
+    result = runner.invoke(app, ["show", "fraud-detection", "--rubric", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [s["name"] for s in data["stages"]] == ["clarify", "data", "model", "serve", "monitor"]
+    assert sum(s["minutes"] for s in data["stages"]) == 45
+    assert any(i["common"] for i in data["rubric"])
+
+
+def test_show_unknown_question_suggests_close_match() -> None:
+    result = runner.invoke(app, ["show", "fraud-detectoin"])
+    assert result.exit_code == 2
+    assert "did you mean 'fraud-detection'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bank_text_is_shown_literally(mini_bank: Path) -> None:
+    q = mini_bank / "questions" / "toy-ranker.yaml"
+    q.write_text(q.read_text().replace("Design a toy ranker", "Design [bold red]markup[/] ranker"))
+    result = runner.invoke(app, ["show", "toy-ranker", "--bank", str(mini_bank)])
+    assert "[bold red]markup[/]" in result.stdout
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from mlsd_drill.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('questionary', 'prompt_toolkit', 'yaml', 'fsrs', 'sqlite3', 'Stemmer') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_python_m_entry_point() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "mlsd_drill", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("mlsd ")
