@@ -7,6 +7,7 @@ imported inside the commands that use them so that `mlsd --help` stays fast.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 bank_app = typer.Typer(help="Check question banks and print their JSON Schema.", no_args_is_help=True)
@@ -62,6 +64,18 @@ def handles_errors(func: F) -> F:
         except KeyboardInterrupt:
             sys.stderr.write("\nmlsd: interrupted\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as e:  # a bug: one line, never the user's text in a traceback
+            import os
+
+            if os.environ.get("MLSD_DEBUG"):
+                raise
+            raise fail(
+                f"unexpected {type(e).__name__} (a bug in mlsd; anything typed in a drill is saved - "
+                "`mlsd resume` continues it; set MLSD_DEBUG=1 for details)",
+                ExitCode.PROBLEMS,
+            ) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -257,6 +271,238 @@ def score_cmd(
         out.print(part)
     if session_id is not None:
         out.print(f"\nSaved as session {session_id}.", style="dim")
+
+
+# --------------------------------------------------------------------------- drills
+
+
+def _need_terminal() -> None:
+    from mlsd_drill.errors import NotATerminal
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise NotATerminal(
+            "mlsd drill needs an interactive terminal; to score a written answer use "
+            "`mlsd score ID ANSWER_FILE`"
+        )
+
+
+def _run_drill(drill: Any) -> None:
+    from mlsd_drill import drills
+    from mlsd_drill.report import console
+    from mlsd_drill.runner import Paused
+
+    out = console()
+    try:
+        rep = drill.run()
+    except Paused as p:
+        out.print(f"\nSaved. Continue with: mlsd resume   (drill {p.state.id})", style="bold")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    session_id = drills.record(rep)
+    out.print(f"\nSaved as session {session_id}. `mlsd next` suggests what to practise next.", style="dim")
+
+
+@app.command("drill")
+@handles_errors
+def drill_cmd(
+    question_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Question id; default: what `mlsd next` suggests.")] = None,  # noqa: UP045
+    random_pick: Annotated[bool, typer.Option("--random", help="Pick a random question (within --tag/--difficulty).")] = False,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="Pick among questions with this tag.")] = None,  # noqa: UP045
+    difficulty: Annotated[Optional[str], typer.Option("--difficulty", "-d", help="Pick among easy, medium or hard questions.")] = None,  # noqa: UP045
+    minutes: Annotated[Optional[float], typer.Option("--minutes", "-m", help="Scale all stage budgets to this many minutes in all.")] = None,  # noqa: UP045
+    strict: Annotated[bool, typer.Option("--strict", help="Submit each stage automatically when its time runs out.")] = False,
+    no_timer: Annotated[bool, typer.Option("--no-timer", help="No countdown (time is still measured).")] = False,
+    next_pick: Annotated[bool, typer.Option("--next", help="Drill the question `mlsd next` suggests.")] = False,
+    bank: BankOpt = None,
+) -> None:
+    """Run a timed mock interview: five stages, follow-ups, scoring, self-scoring.
+
+    Esc then Enter (or Alt+Enter) submits a stage; Ctrl-T shows a hint; Ctrl-E
+    opens $EDITOR; Ctrl-C offers to save and quit (`mlsd resume` continues).
+
+    Example: mlsd drill fraud-detection --minutes 30 --strict
+    """
+    from mlsd_drill import drills
+    from mlsd_drill.prompts import TerminalPrompter
+
+    _need_terminal()
+    opts = drills.DrillOptions(
+        question_id=question_id, random_pick=random_pick, tags=tuple(tag or ()), difficulty=difficulty,
+        minutes=minutes, strict=strict, no_timer=no_timer, next_pick=next_pick,
+    )
+    started = drills.start(bank, opts, TerminalPrompter())
+    _warn(started.warnings)
+    if started.reason:
+        from mlsd_drill.report import console
+
+        console().print(f"Question: {started.drill.q.id} ({started.reason})", style="dim", markup=False)
+    _run_drill(started.drill)
+
+
+@app.command("resume")
+@handles_errors
+def resume_cmd(
+    drill_id: Annotated[Optional[str], typer.Argument(metavar="[DRILL]", help="Drill id (default: the last unfinished one).")] = None,  # noqa: UP045
+) -> None:
+    """Continue the last unfinished drill where it stopped, with its time and text.
+
+    Example: mlsd resume
+    """
+    from mlsd_drill import drills
+    from mlsd_drill.prompts import TerminalPrompter
+
+    _need_terminal()
+    state = drills.resumable(drill_id)
+    _run_drill(drills.resume(state, TerminalPrompter()))
+
+
+# --------------------------------------------------------------------------- history
+
+
+@app.command("history")
+@handles_errors
+def history_cmd(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many sessions.")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """List past sessions, newest first.
+
+    Example: mlsd history -n 10
+    """
+    from mlsd_drill.history import History
+
+    with History() as h:
+        rows = h.sessions(limit=limit if limit > 0 else None)
+    if as_json:
+        _print_json([{k: r[k] for k in r.keys()} | {"tags": json.loads(r["tags"])} for r in rows])
+        return
+    from mlsd_drill.report import console, history_table
+
+    out = console()
+    if not rows:
+        out.print("No sessions yet. Start one with `mlsd drill`.", style="yellow")
+        return
+    out.print(history_table(rows))
+    out.print("\n`mlsd review N` shows one (1 = newest).", style="dim")
+
+
+@app.command("review")
+@handles_errors
+def review_cmd(
+    session: Annotated[str, typer.Argument(metavar="SESSION", help="Session id, id prefix, or number from `mlsd history`.")],
+    bank: BankOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one past session: the transcript and its scoring.
+
+    Example: mlsd review 1
+    """
+    from mlsd_drill.history import History
+
+    with History() as h:
+        rec = h.load(h.find(session))
+    if as_json:
+        _print_json(rec.to_json())
+        return
+    from mlsd_drill.report import console, session_result, session_transcript
+
+    reference = None
+    try:
+        b = load_bank(bank)
+        if rec.question_id in b.questions:
+            reference = b.questions[rec.question_id].reference
+    except MlsdError:
+        pass  # the transcript does not need the bank
+    out = console()
+    for part in session_transcript(rec) + session_result(rec, reference):
+        out.print(part)
+
+
+@app.command("export")
+@handles_errors
+def export_cmd(
+    session: Annotated[Optional[str], typer.Argument(metavar="[SESSION]", help="Session id or number; omit with --all.")] = None,  # noqa: UP045
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
+    all_: Annotated[bool, typer.Option("--all", help="Every session (json only).")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,  # noqa: UP045
+) -> None:
+    """Export a session as Markdown or JSON, or everything as JSON.
+
+    Example: mlsd export 1 --format md -o fraud.md;  mlsd export --all --format json > backup.json
+    """
+    from mlsd_drill import transfer
+
+    text = transfer.export(session, fmt, all_)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise fail(f"{output}: cannot write ({e.strerror})") from None
+        sys.stderr.write(f"wrote {output}\n")
+
+
+@app.command("import")
+@handles_errors
+def import_cmd(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON file from `mlsd export`.")],
+) -> None:
+    """Bring back sessions from `mlsd export` JSON; sessions already present are skipped.
+
+    Example: mlsd import backup.json
+    """
+    from mlsd_drill import transfer
+
+    added, skipped = transfer.import_file(file)
+    sys.stdout.write(f"imported {added} session(s), skipped {skipped} already present\n")
+
+
+@app.command("stats")
+@handles_errors
+def stats_cmd(as_json: JsonOpt = False) -> None:
+    """Progress: score trends per stage, weakest stages and tags, most-missed points, time, streak.
+
+    Example: mlsd stats
+    """
+    from mlsd_drill import stats
+    from mlsd_drill.history import History
+
+    with History() as h:
+        s = stats.compute(h)
+    if as_json:
+        _print_json(s.to_json())
+        return
+    from mlsd_drill.report import console, stats_view
+
+    out = console()
+    for part in stats_view(s):
+        out.print(part)
+
+
+@app.command("next")
+@handles_errors
+def next_cmd(bank: BankOpt = None, as_json: JsonOpt = False) -> None:
+    """Suggest the question to practise now (spaced repetition, then weakest areas).
+
+    Example: mlsd next
+    """
+    from mlsd_drill import scheduler
+    from mlsd_drill.history import History
+
+    b = load_bank(bank, rubrics=False)
+    with History() as h:
+        rec = scheduler.pick_next(b, h)
+    if rec is None:
+        raise fail("no questions in the banks in use")
+    if as_json:
+        _print_json(rec.to_json())
+        return
+    from mlsd_drill.report import console, literal
+
+    out = console()
+    out.print(literal(f"{rec.question.id}  {rec.question.title}", "bold"))
+    out.print(literal(rec.reason, "dim"))
+    out.print(literal(f"Start it with: mlsd drill {rec.question.id}", "dim"))
 
 
 def main() -> None:

@@ -273,3 +273,221 @@ def score_report(result: ScoreResult, title: str | None = None) -> list[Renderab
         out.append(Text(f"\nMissed ({len(missed)})", style="bold red"))
         out.extend(item_lines(ordered, show_why=True))
     return out
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def mmss(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    s = int(round(seconds))
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def level_text(level: str | None) -> Text:
+    from rich.text import Text
+
+    if level is None:
+        return Text("below the mid-level bar: cover more of the core points first", style="yellow")
+    t = Text("meets the ")
+    t.append(LEVEL_NAMES.get(level, level), style="bold green")
+    t.append(" bar")
+    nxt = {"mid": "senior", "senior": "staff"}.get(level)
+    if nxt:
+        t.append(f"; the {nxt} points would take it further", style="dim")
+    return t
+
+
+def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[RenderableType]:
+    """The end-of-drill result (also `mlsd review`): per stage scores and time, misses, notes."""
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    out: list[RenderableType] = [
+        Text(""),
+        Rule(Text(f"Result · {clean(rec.title)}", style="bold"), align="left"),
+    ]
+    t = Table(box=None, header_style="bold", pad_edge=False)
+    timed = rec.kind == "drill"
+    cols = ["stage", "auto", "self"] + (["time used", "budget", "overtime"] if timed else [])
+    for col in cols:
+        t.add_column(col, justify="left" if col == "stage" else "right")
+    for s in rec.stages:
+        row: list[Any] = [
+            STAGE_TITLES.get(s["stage"], s["stage"]),
+            _pct(s.get("auto_pct")),
+            _pct(s.get("self_pct")),
+        ]
+        if timed:
+            over = s.get("overtime") or 0.0
+            row += [
+                mmss(s.get("elapsed")),
+                mmss(s.get("budget")),
+                Text(f"+{mmss(over)}" if over >= 1 else "-", style="red" if over >= 1 else "dim"),
+            ]
+        t.add_row(*row)
+    total: list[Any] = [Text("overall", style="bold"), Text(_pct(rec.auto_score), style="bold"), Text(_pct(rec.self_score), style="bold")]
+    if timed:
+        total += [mmss(sum(s.get("elapsed") or 0 for s in rec.stages)), mmss(sum(s.get("budget") or 0 for s in rec.stages)), ""]
+    t.add_row(*total)
+    out += [t, Text(""), level_text(rec.level)]
+    missed = [i for i in rec.items if not i["self_hit"]]
+    missed.sort(key=lambda i: (-i["weight"], STAGES.index(i["stage"]) if i["stage"] in STAGES else 9))
+    if missed:
+        out.append(Text(f"\nWhat you missed ({len(missed)}), costliest first", style="bold red"))
+        for i in missed:
+            line = Text("  ✗ ", style="red")
+            line.append(clean(i["text"]), style="")
+            line.append(f"  [{i['stage']}, w{i['weight']}, {i['level']}]", style="dim")
+            out.append(line)
+            out.append(literal(f"      why: {i['why']}", "yellow"))
+        if reference:
+            stages_missed = [s for s in STAGES if any(i["stage"] == s for i in missed) and reference.get(s)]
+            if stages_missed:
+                out.append(Text("\nReference notes for those stages", style="bold"))
+                for s in stages_missed:
+                    out.append(Text(f"\n{STAGE_TITLES[s]}", style="bold cyan"))
+                    out.append(literal(reference[s]))
+    else:
+        out.append(Text("\nYou covered every point on the rubric.", style="bold green"))
+    return out
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{v:.0f}%"
+
+
+def session_transcript(rec: Any) -> list[RenderableType]:
+    from rich.rule import Rule
+    from rich.text import Text
+
+    head = Text()
+    head.append(clean(rec.title), style="bold")
+    head.append(f"   {rec.ended_at[:16].replace('T', ' ')} UTC · {rec.kind} · session {rec.id}", style="dim")
+    out: list[RenderableType] = [head]
+    for s in rec.stages:
+        out.append(Rule(Text(STAGE_TITLES.get(s["stage"], s["stage"]), style="bold cyan"), align="left"))
+        body = (s.get("answer") or "").strip()
+        out.append(literal(body) if body else Text("(nothing written)", style="dim"))
+        if s.get("followup_ask"):
+            q = Text("\nInterviewer: ", style="bold magenta")
+            q.append(clean(s["followup_ask"]))
+            out.append(q)
+            out.append(literal((s.get("followup_reply") or "").strip() or "(no reply)"))
+        hits = [i for i in rec.items if i["stage"] == s["stage"] and i["self_hit"]]
+        for i in hits:
+            out.append(literal(f"  ✓ {i['text']}", "green"))
+    return out
+
+
+def history_table(rows: list[Any]) -> RenderableType:
+    from rich.table import Table
+
+    t = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("#", "when (UTC)", "question", "kind", "auto", "self", "level", "rating", "session"):
+        t.add_column(col, justify="right" if col in ("#", "auto", "self") else "left")
+    ratings = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+    for n, r in enumerate(rows, 1):
+        t.add_row(
+            str(n),
+            r["ended_at"][:16].replace("T", " "),
+            literal(r["question_id"]),
+            r["kind"],
+            _pct(r["auto_score"]),
+            _pct(r["self_score"]),
+            r["level"] or "-",
+            ratings.get(r["rating"] or 0, "-"),
+            literal(r["id"], "dim"),
+        )
+    return t
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    return "".join(SPARK[min(7, max(0, int(v / 100 * 7.999)))] for v in values)
+
+
+def stats_view(s: Any) -> list[RenderableType]:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not s.sessions:
+        return [Text("No practice recorded yet. Start with `mlsd drill`.", style="yellow")]
+    out: list[RenderableType] = []
+    head = Text()
+    head.append(f"{s.sessions} sessions", style="bold")
+    head.append(f" · streak {s.streak} day{'s' if s.streak != 1 else ''} (best {s.best_streak})")
+    if s.last_practice:
+        head.append(f" · last {s.last_practice[:10]}", style="dim")
+    out.append(head)
+
+    t = Table(title="Score trend (self-score, oldest → newest)", title_justify="left", box=None, header_style="bold", pad_edge=False)
+    t.add_column("")
+    t.add_column("trend")
+    t.add_column("avg", justify="right")
+    t.add_column("last", justify="right")
+    overall = [v for _, v in s.overall]
+    t.add_row(Text("overall", style="bold"), Text(sparkline(overall), style="cyan"), _pct(sum(overall) / len(overall)), _pct(overall[-1]))
+    for st, vals in s.per_stage.items():
+        t.add_row(STAGE_TITLES[st], Text(sparkline(vals), style="cyan"), _pct(s.stage_avg[st]), _pct(vals[-1]))
+    out += [Text(""), t]
+
+    if s.stage_avg:
+        weakest = sorted(s.stage_avg.items(), key=lambda kv: kv[1])[:2]
+        line = Text("\nWeakest stages: ", style="bold")
+        line.append(", ".join(f"{STAGE_TITLES[k].lower()} ({v:.0f}%)" for k, v in weakest))
+        out.append(line)
+    if s.tag_avg:
+        line = Text("Weakest tags: ", style="bold")
+        line.append(", ".join(f"{clean(k)} ({v[0]:.0f}%, {v[1]}×)" for k, v in list(s.tag_avg.items())[:3]))
+        out.append(line)
+    if s.missed_items:
+        out.append(Text("\nMissed most often", style="bold"))
+        for m in s.missed_items:
+            line = Text(f"  {m['missed']}/{m['seen']}  ", style="red")
+            line.append(clean(m["text"]))
+            line.append(f"  [{m['stage']}]", style="dim")
+            out.append(line)
+    if s.time:
+        tt = Table(title="\nTime management (timed drills)", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        for col in ("stage", "avg used", "budget", "avg overtime", "ran over"):
+            tt.add_column(col, justify="left" if col == "stage" else "right")
+        for st, v in s.time.items():
+            share = v["share_over"]
+            tt.add_row(
+                STAGE_TITLES[st], mmss(v["avg_elapsed"]), mmss(v["avg_budget"]), mmss(v["avg_overtime"]),
+                Text(f"{share * 100:.0f}%", style="red" if share >= 0.5 else ""),
+            )
+        out.append(tt)
+    return out
+
+
+def export_markdown(rec: Any) -> str:
+    """A readable write-up of one session, fit to paste into notes."""
+    lines = [f"# {rec.title}", ""]
+    lines.append(f"- Question: `{rec.question_id}` ({rec.difficulty}; {', '.join(rec.tags)})")
+    lines.append(f"- When: {rec.ended_at} ({rec.kind})")
+    lines.append(f"- Score: {rec.self_score:.0f}% self-scored, {rec.auto_score:.0f}% automatic")
+    lines.append(f"- Level: {LEVEL_NAMES.get(rec.level, 'below mid-level') if rec.level else 'below the mid-level bar'}")
+    lines += ["", "| stage | auto | self | time used | budget |", "|---|---:|---:|---:|---:|"]
+    for s in rec.stages:
+        lines.append(
+            f"| {s['stage']} | {_pct(s.get('auto_pct'))} | {_pct(s.get('self_pct'))} | "
+            f"{mmss(s.get('elapsed')) if rec.kind == 'drill' else '-'} | {mmss(s.get('budget')) if rec.kind == 'drill' else '-'} |"
+        )
+    for s in rec.stages:
+        lines += ["", f"## {STAGE_TITLES.get(s['stage'], s['stage'])}", "", (s.get("answer") or "").strip() or "_(nothing written)_"]
+        if s.get("followup_ask"):
+            lines += ["", f"> **Interviewer:** {s['followup_ask']}", "", (s.get("followup_reply") or "").strip() or "_(no reply)_"]
+    missed = [i for i in rec.items if not i["self_hit"]]
+    covered = [i for i in rec.items if i["self_hit"]]
+    lines += ["", f"## Covered ({len(covered)} of {len(rec.items)})", ""]
+    lines += [f"- {i['text']}" for i in covered] or ["_(none)_"]
+    lines += ["", f"## Missed ({len(missed)})", ""]
+    for i in sorted(missed, key=lambda i: -i["weight"]):
+        lines.append(f"- **{i['text']}** ({i['stage']}, weight {i['weight']}, {i['level']}): {i['why']}")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,142 @@
+"""Starting, resuming and recording drills: the core behind `mlsd drill` and `mlsd resume`."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from mlsd_drill import bank as bank_mod
+from mlsd_drill import catalog, paths
+from mlsd_drill.errors import MlsdError, NotFound
+from mlsd_drill.history import History, SessionRecord, items_payload
+from mlsd_drill.model import Bank, Question
+from mlsd_drill.runner import Clock, Drill, DrillReport, Prompter
+from mlsd_drill.session import DraftStore, DrillState, new_state
+
+
+@dataclass(frozen=True)
+class DrillOptions:
+    question_id: str | None = None
+    random_pick: bool = False
+    tags: tuple[str, ...] = ()
+    difficulty: str | None = None
+    minutes: float | None = None
+    strict: bool = False
+    no_timer: bool = False
+    next_pick: bool = False
+
+
+def drafts() -> DraftStore:
+    return DraftStore(paths.drafts_dir())
+
+
+def choose_question(b: Bank, opts: DrillOptions, rng: random.Random) -> tuple[Question, str | None]:
+    """The question to drill and, when it was picked for the user, why."""
+    if opts.minutes is not None and not 0 < opts.minutes <= 600:
+        raise MlsdError(f"--minutes {opts.minutes:g}: give a number of minutes from 1 to 600")
+    if opts.question_id:
+        return catalog.get(b, opts.question_id), None
+    pool = catalog.select(b, tags=opts.tags, difficulty=opts.difficulty)
+    if not pool:
+        raise MlsdError("no question matches those filters; `mlsd list` shows what there is")
+    if opts.random_pick or opts.tags or opts.difficulty:
+        return rng.choice(pool), "picked at random"
+    from mlsd_drill import scheduler
+
+    with History() as h:
+        rec = scheduler.pick_next(b, h)
+    if rec is None:
+        return rng.choice(pool), "picked at random"
+    return rec.question, rec.reason
+
+
+@dataclass
+class Started:
+    drill: Drill
+    reason: str | None  # why this question, when the user did not name one
+    warnings: list[str]
+
+
+def start(
+    banks: list[Path] | None, opts: DrillOptions, prompter: Prompter, clock: Clock = time.monotonic,
+    rng: random.Random | None = None,
+) -> Started:
+    rng = rng or random.Random()
+    dirs = bank_mod.resolve_bank_dirs(banks)
+    b = bank_mod.load(dirs)
+    q, reason = choose_question(b, opts, rng)
+    state = new_state(q, [q.bank] if q.bank else dirs, minutes=opts.minutes, strict=opts.strict, no_timer=opts.no_timer)
+    drill = Drill(q, b.rubric_for(q.id), state, prompter, drafts(), clock, rng)
+    return Started(drill, reason, b.warnings)
+
+
+def resumable(drill_id: str | None = None) -> DrillState:
+    store = drafts()
+    if drill_id:
+        try:
+            return store.load(drill_id)
+        except FileNotFoundError:
+            raise NotFound(f"no unfinished drill '{drill_id}'") from None
+        except (ValueError, KeyError, TypeError) as e:
+            raise MlsdError(f"{store.path(drill_id)}: cannot read the saved drill ({e})") from None
+    found = store.unfinished()
+    if not found:
+        raise NotFound("no unfinished drill to resume; start one with `mlsd drill`")
+    return found[0]
+
+
+def resume(state: DrillState, prompter: Prompter, clock: Clock = time.monotonic) -> Drill:
+    dirs = [Path(p) for p in state.banks]
+    missing = [d for d in dirs if not d.is_dir()]
+    if missing:
+        raise MlsdError(f"{missing[0]}: the bank of this drill is gone; cannot resume")
+    b = bank_mod.load(dirs)
+    q = catalog.get(b, state.question_id)
+    return Drill(q, b.rubric_for(q.id), state, prompter, drafts(), clock)
+
+
+def to_record(rep: DrillReport, ended: datetime | None = None) -> SessionRecord:
+    """A finished drill as the session record the history keeps and reports show."""
+    st = rep.state
+    ended_at = (ended or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    stages: list[dict[str, Any]] = []
+    for s in st.stages:
+        stages.append(
+            {
+                "stage": s.name,
+                "answer": s.text,
+                "budget": s.budget,
+                "elapsed": s.elapsed + (s.followup.elapsed if s.followup else 0.0),
+                "overtime": s.overtime,
+                "auto_pct": rep.auto.stages.get(s.name),
+                "self_pct": rep.self_.stages.get(s.name),
+                "followup_ask": s.followup.ask if s.followup else None,
+                "followup_reply": s.followup.reply if s.followup else None,
+                "auto_submitted": s.auto_submitted,
+            }
+        )
+    q = rep.question
+    return SessionRecord(
+        id=st.id, question_id=q.id, title=q.title, tags=list(q.tags), difficulty=q.difficulty, kind="drill",
+        started_at=st.started_at, ended_at=ended_at, auto_score=rep.auto.percent, self_score=rep.self_.percent,
+        level=rep.self_.level, rating=rep.rating or None, strict=st.strict, minutes=st.minutes,
+        words=rep.auto.words, stages=stages, items=items_payload(rep.auto, rep.self_),
+    )
+
+
+def record(rep: DrillReport, ended: datetime | None = None) -> str:
+    """Store a finished drill in the history, update its schedule, drop the draft."""
+    from mlsd_drill import scheduler
+
+    rec = to_record(rep, ended)
+    with History() as h:
+        h.add_session(rec)
+        if rep.rating:
+            scheduler.review(h, rep.question.id, rep.rating)
+    rep.state.status = "finished"
+    drafts().remove(rep.state.id)
+    return rec.id

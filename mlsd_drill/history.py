@@ -1,0 +1,372 @@
+"""The practice history: a SQLite database in the user data folder.
+
+Schema changes are ordered migrations, each recorded in `schema_migrations`
+(and in `PRAGMA user_version`). The database runs in WAL mode with a busy
+timeout, and every write is one short IMMEDIATE transaction, so two drills
+finishing at the same moment are both recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from mlsd_drill import paths
+from mlsd_drill.errors import HistoryError, NotFound
+from mlsd_drill.model import STAGES, Question, ScoreResult
+
+BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS: list[str] = [
+    # 1: sessions, per-stage answers, per-item results, scheduling cards
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        question_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        tags TEXT NOT NULL,              -- JSON list
+        difficulty TEXT NOT NULL,
+        kind TEXT NOT NULL,              -- drill | file
+        started_at TEXT NOT NULL,        -- ISO 8601 UTC
+        ended_at TEXT NOT NULL,
+        auto_score REAL NOT NULL,
+        self_score REAL NOT NULL,
+        level TEXT,
+        rating INTEGER,
+        strict INTEGER NOT NULL DEFAULT 0,
+        minutes REAL,
+        words INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sessions_by_time ON sessions (ended_at);
+    CREATE INDEX sessions_by_question ON sessions (question_id, ended_at);
+    CREATE TABLE stages (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        stage TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        budget REAL,
+        elapsed REAL,
+        overtime REAL,
+        auto_pct REAL,
+        self_pct REAL,
+        followup_ask TEXT,
+        followup_reply TEXT,
+        auto_submitted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, stage)
+    );
+    CREATE TABLE items (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        text TEXT NOT NULL,
+        why TEXT NOT NULL,
+        weight INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        auto_hit INTEGER NOT NULL,
+        self_hit INTEGER NOT NULL,
+        evidence TEXT,
+        found_in TEXT,
+        PRIMARY KEY (session_id, item_id)
+    );
+    CREATE INDEX items_missed ON items (self_hit, item_id);
+    CREATE TABLE cards (
+        question_id TEXT PRIMARY KEY,
+        card TEXT NOT NULL,              -- fsrs Card.to_json()
+        due TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class History:
+    """An open history database. Use as a context manager or call close()."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.history_db()
+        self.conn = self._open()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------------ opening
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise HistoryError(f"{self.path.parent}: cannot create the data folder ({e.strerror})") from None
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as e:
+            raise HistoryError(f"{self.path}: cannot open the history database ({e})") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                conn.close()
+                raise HistoryError(
+                    f"{self.path}: written by a newer mlsd (schema {version}, this one knows "
+                    f"{SCHEMA_VERSION}); upgrade mlsd-drill to read it"
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            self._migrate(conn, version)
+        except sqlite3.OperationalError as e:
+            conn.close()
+            if "locked" in str(e) or "busy" in str(e):
+                raise HistoryError(
+                    f"{self.path}: another mlsd is using the history database; try again in a moment"
+                ) from None
+            raise self._corrupt(e) from None
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise self._corrupt(e) from None
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _corrupt(self, e: Exception) -> HistoryError:
+        backup = self.path.with_name(self.path.name + ".corrupt-backup")
+        note = ""
+        try:
+            if not backup.exists():
+                shutil.copy2(self.path, backup)
+            note = f"; a copy is kept at {backup}"
+        except OSError:
+            pass
+        return HistoryError(
+            f"{self.path}: the history database is damaged ({e}); it was left untouched{note}. "
+            "Move it aside to start a new history"
+        )
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+        if version == SCHEMA_VERSION:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current == 0:
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
+            for number in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[number - 1].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, _now()))
+                conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise HistoryError(f"{self.path}: the history database is busy ({e}); try again") from None
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    # ------------------------------------------------------------------ writing
+
+    def add_session(self, record: SessionRecord) -> str:
+        with self.transaction() as c:
+            self._insert(c, record)
+        return record.id
+
+    def _insert(self, c: sqlite3.Connection, r: SessionRecord) -> None:
+        c.execute(
+            "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                r.id, r.question_id, r.title, json.dumps(r.tags), r.difficulty, r.kind,
+                r.started_at, r.ended_at, r.auto_score, r.self_score, r.level, r.rating,
+                int(r.strict), r.minutes, r.words,
+            ),
+        )
+        for s in r.stages:
+            c.execute(
+                "INSERT INTO stages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    r.id, s["stage"], s["answer"], s.get("budget"), s.get("elapsed"), s.get("overtime"),
+                    s.get("auto_pct"), s.get("self_pct"), s.get("followup_ask"), s.get("followup_reply"),
+                    int(bool(s.get("auto_submitted"))),
+                ),
+            )
+        for i in r.items:
+            c.execute(
+                "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    r.id, i["id"], i["stage"], i["text"], i["why"], i["weight"], i["level"],
+                    int(i["auto_hit"]), int(i["self_hit"]), i.get("evidence"), i.get("found_in"),
+                ),
+            )
+
+    def save_card(self, question_id: str, card_json: str, due: str) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO cards VALUES (?,?,?,?) ON CONFLICT (question_id) DO UPDATE SET "
+                "card = excluded.card, due = excluded.due, updated_at = excluded.updated_at",
+                (question_id, card_json, due, _now()),
+            )
+
+    # ------------------------------------------------------------------ reading
+
+    def sessions(self, limit: int | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM sessions ORDER BY ended_at DESC, rowid DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return list(self.conn.execute(sql))
+
+    def find(self, ref: str) -> str:
+        """A session id from a full id, a unique prefix, or a number from `mlsd history` (1 = newest)."""
+        if ref.isdigit() and len(ref) < 6:
+            row = self.conn.execute(
+                "SELECT id FROM sessions ORDER BY ended_at DESC, rowid DESC LIMIT 1 OFFSET ?", (int(ref) - 1,)
+            ).fetchone()
+            if row:
+                return str(row["id"])
+        rows = list(self.conn.execute("SELECT id FROM sessions WHERE id LIKE ? || '%'", (ref,)))
+        if len(rows) == 1:
+            return str(rows[0]["id"])
+        if len(rows) > 1:
+            raise NotFound(f"session '{ref}' is ambiguous ({len(rows)} match); give more of the id")
+        raise NotFound(f"no session '{ref}'; `mlsd history` lists them")
+
+    def load(self, session_id: str) -> SessionRecord:
+        row = self.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no session '{session_id}'")
+        stages = [dict(r) for r in self.conn.execute("SELECT * FROM stages WHERE session_id = ?", (session_id,))]
+        stages.sort(key=lambda s: STAGES.index(s["stage"]) if s["stage"] in STAGES else 99)
+        items = []
+        for r in self.conn.execute("SELECT * FROM items WHERE session_id = ? ORDER BY rowid", (session_id,)):
+            d = dict(r)
+            d["id"] = d.pop("item_id")
+            d.pop("session_id")
+            d["auto_hit"] = bool(d["auto_hit"])
+            d["self_hit"] = bool(d["self_hit"])
+            items.append(d)
+        for s in stages:
+            s.pop("session_id", None)
+            s["auto_submitted"] = bool(s["auto_submitted"])
+        return SessionRecord(
+            id=row["id"], question_id=row["question_id"], title=row["title"], tags=json.loads(row["tags"]),
+            difficulty=row["difficulty"], kind=row["kind"], started_at=row["started_at"],
+            ended_at=row["ended_at"], auto_score=row["auto_score"], self_score=row["self_score"],
+            level=row["level"], rating=row["rating"], strict=bool(row["strict"]), minutes=row["minutes"],
+            words=row["words"], stages=stages, items=items,
+        )
+
+    def all_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM sessions")}
+
+    def cards(self) -> dict[str, sqlite3.Row]:
+        return {r["question_id"]: r for r in self.conn.execute("SELECT * FROM cards")}
+
+    def import_records(self, records: list[SessionRecord]) -> tuple[int, int]:
+        """Add sessions not already present; returns (added, skipped)."""
+        added = skipped = 0
+        with self.transaction() as c:
+            have = {r[0] for r in c.execute("SELECT id FROM sessions")}
+            for r in records:
+                if r.id in have:
+                    skipped += 1
+                    continue
+                self._insert(c, r)
+                have.add(r.id)
+                added += 1
+        return added, skipped
+
+
+@dataclass
+class SessionRecord:
+    """One practice session as stored and exported (results as data)."""
+
+    id: str
+    question_id: str
+    title: str
+    tags: list[str]
+    difficulty: str
+    kind: str
+    started_at: str
+    ended_at: str
+    auto_score: float
+    self_score: float
+    level: str | None
+    rating: int | None
+    strict: bool
+    minutes: float | None
+    words: int
+    stages: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SessionRecord:
+        fields = set(cls.__dataclass_fields__)
+        missing = fields - set(data)
+        if missing:
+            raise ValueError(f"missing {', '.join(sorted(missing))}")
+        return cls(**{k: data[k] for k in fields})
+
+
+def items_payload(auto: ScoreResult, self_: ScoreResult | None = None) -> list[dict[str, Any]]:
+    mine = {r.item.id: r.hit for r in (self_ or auto).items}
+    return [
+        {
+            "id": r.item.id, "stage": r.item.stage, "text": r.item.text, "why": r.item.why,
+            "weight": r.item.weight, "level": r.item.level, "auto_hit": r.hit,
+            "self_hit": mine.get(r.item.id, r.hit), "evidence": r.evidence, "found_in": r.found_in,
+        }
+        for r in auto.items
+    ]
+
+
+def record_scored_file(question: Question, text: str, result: ScoreResult) -> str:
+    """`mlsd score --save`: keep a scored answer file as a session."""
+    from mlsd_drill.answer import parse_markdown
+
+    answer = parse_markdown(text)
+    now = _now()
+    stages = []
+    for st in STAGES:
+        body = answer.stage_text(st)
+        stages.append({"stage": st, "answer": body, "auto_pct": result.stages.get(st), "self_pct": result.stages.get(st)})
+    rec = SessionRecord(
+        id=uuid.uuid4().hex[:12], question_id=question.id, title=question.title, tags=list(question.tags),
+        difficulty=question.difficulty, kind="file", started_at=now, ended_at=now,
+        auto_score=result.percent, self_score=result.percent, level=result.level, rating=None,
+        strict=False, minutes=None, words=result.words, stages=stages, items=items_payload(result),
+    )
+    with History() as h:
+        return h.add_session(rec)

@@ -1,0 +1,294 @@
+"""The terminal side of a drill: the only module that imports prompt_toolkit and questionary.
+
+`TerminalPrompter` implements the runner's `Prompter` protocol. Each answer
+box is a multi-line prompt_toolkit prompt with a bottom toolbar that shows
+the countdown (redrawn twice a second); a background task saves the draft
+every second and, with --strict, submits the box at its deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from mlsd_drill import report
+from mlsd_drill.model import STAGE_TITLES, STAGES, Question, ScoreResult
+from mlsd_drill.runner import DRAFT_EVERY, RATINGS, Clock, DrillReport, StageOutcome, StageView
+from mlsd_drill.session import DrillState
+
+WARN_SECONDS = 60.0
+KEYS_HELP = "Esc Enter submit · Ctrl-T hint · Ctrl-E editor · Ctrl-C pause"
+
+
+def clock_text(seconds: float) -> str:
+    """mm:ss for a remaining time; '+mm:ss' when it has run over."""
+    over = seconds < 0
+    s = int(abs(seconds) + (0 if over else 0.999))  # round remaining time up, overtime down
+    text = f"{s // 60:02d}:{s % 60:02d}"
+    return f"+{text}" if over else text
+
+
+def toolbar_parts(view: StageView, spent: float) -> list[tuple[str, str]]:
+    """The toolbar as (style, text) fragments; `spent` is seconds in this box so far."""
+    if view.no_timer:
+        used = view.already + spent
+        return [("class:toolbar", f" {view.stage}  {clock_text(used)} used (untimed) │ {KEYS_HELP} ")]
+    left = view.budget - (view.already + spent)
+    interview_left = view.interview_budget - (view.interview_spent + view.already + spent)
+    if left < 0:
+        style, label = "class:toolbar.over", f" {clock_text(left)} OVERTIME "
+    elif left <= WARN_SECONDS:
+        style, label = "class:toolbar.warn", f" {clock_text(left)} left "
+    else:
+        style, label = "class:toolbar.ok", f" {clock_text(left)} left "
+    name = "follow-up" if view.followup else view.stage
+    parts = [("class:toolbar", f" {name} "), (style, label)]
+    total_style = "class:toolbar.over" if interview_left < 0 else "class:toolbar"
+    parts.append((total_style, f" interview {clock_text(interview_left)} "))
+    parts.append(("class:toolbar.keys", f"│ {KEYS_HELP} "))
+    return parts
+
+
+class TerminalPrompter:
+    def __init__(self) -> None:
+        self.out = report.console()
+
+    # ------------------------------------------------------------------ screens
+
+    def intro(self, question: Question, state: DrillState) -> None:
+        from rich.text import Text
+
+        self.out.print(report.question_panel(question))
+        if state.minutes:
+            self.out.print(Text(f"Time scaled to {state.minutes:g} minutes in all.", style="dim"))
+        if state.strict:
+            self.out.print(Text("Strict: each stage is submitted automatically when its time runs out.", style="dim"))
+        self.out.print(
+            Text(
+                "Type your answer in each box. Esc then Enter (or Alt+Enter) submits a stage; "
+                "Ctrl-T shows a hint; Ctrl-E opens your $EDITOR; Ctrl-C pauses. "
+                "Your text is saved as you type.",
+                style="dim",
+            )
+        )
+
+    def stage(self, view: StageView, clock: Clock, on_draft: Callable[[str], None]) -> StageOutcome:
+        from rich.rule import Rule
+        from rich.text import Text
+
+        if view.followup:
+            self.out.print()
+            head = Text("Interviewer: ", style="bold magenta")
+            head.append(report.clean(view.prompt))
+            self.out.print(head)
+            self.out.print(Text(f"A short answer is fine ({clock_text(view.budget)}).", style="dim"))
+        else:
+            budget = f"{clock_text(view.budget)}" if not view.no_timer else "untimed"
+            self.out.print()
+            self.out.print(Rule(Text(f"Stage {view.index + 1}/5 · {view.title} · {budget}", style="bold cyan"), align="left"))
+            self.out.print(report.literal(view.prompt))
+            if view.already > 0:
+                self.out.print(Text(f"Resumed: {clock_text(view.already)} already used here.", style="dim"))
+        return _answer_box(view, clock, on_draft, self.out)
+
+    def confirm_pause(self) -> bool:
+        import questionary
+
+        try:
+            answer = questionary.confirm(
+                "Save and quit? (`mlsd resume` picks up exactly here)", default=True
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            return True
+        return bool(answer)
+
+    def auto_result(self, result: ScoreResult, state: DrillState) -> None:
+        from rich.rule import Rule
+        from rich.text import Text
+
+        self.out.print()
+        self.out.print(Rule(Text("Automatic score", style="bold"), align="left"))
+        for part in report.score_summary(result):
+            self.out.print(part)
+        self.out.print()
+        self.out.print(
+            Text(
+                "Now check the list: the ticked items were found in your answer. Tick what you made "
+                "but the scorer missed, untick what it credited wrongly.",
+                style="dim",
+            )
+        )
+
+    def self_score(self, result: ScoreResult) -> set[str]:
+        import questionary
+
+        choices: list[Any] = []
+        for st in STAGES:
+            rows = [r for r in result.items if r.item.stage == st]
+            if not rows:
+                continue
+            choices.append(questionary.Separator(f"── {STAGE_TITLES[st]}"))
+            for r in rows:
+                desc = f'found: "{_short(r.evidence)}"' if r.hit and r.evidence else f"why: {r.item.why}"
+                choices.append(
+                    questionary.Choice(
+                        title=report.clean(r.item.text),
+                        value=r.item.id,
+                        checked=r.hit,
+                        description=report.clean(desc),
+                    )
+                )
+        try:
+            picked = questionary.checkbox(
+                "Self-score (space toggles, enter confirms):",
+                choices=choices,
+                instruction=" ",
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            picked = None
+        if picked is None:
+            return {r.item.id for r in result.items if r.hit}
+        return set(picked)
+
+    def final(self, rep: DrillReport) -> None:
+        from mlsd_drill.drills import to_record
+
+        for part in report.session_result(to_record(rep), rep.question.reference):
+            self.out.print(part)
+
+    def rating(self) -> int:
+        import questionary
+
+        labels = {
+            1: "1 again - I struggled; bring it back soon",
+            2: "2 hard - got through with gaps",
+            3: "3 good - solid",
+            4: "4 easy - could do it in my sleep",
+        }
+        try:
+            picked = questionary.select(
+                "How did it go?",
+                choices=[questionary.Choice(labels[k], value=k) for k in RATINGS],
+                default=3,
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            return 0
+        return int(picked or 0)
+
+
+def _short(text: str | None, limit: int = 140) -> str:
+    t = " ".join((text or "").split())
+    return t if len(t) <= limit else t[: limit - 1] + "…"
+
+
+def _answer_box(view: StageView, clock: Clock, on_draft: Callable[[str], None], out: Any) -> StageOutcome:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.application import run_in_terminal
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.styles import Style
+
+    start = clock()
+    state: dict[str, Any] = {"how": "submit", "hints": 0, "editor": False, "saved": None, "last": start}
+    kb = KeyBindings()
+
+    @kb.add("c-c")
+    def _pause(event: Any) -> None:
+        state["how"] = "interrupt"
+        event.app.exit(result=event.app.current_buffer.text)
+
+    @kb.add("c-d")
+    def _submit(event: Any) -> None:
+        event.app.exit(result=event.app.current_buffer.text)
+
+    @kb.add("c-t")
+    def _hint(event: Any) -> None:
+        hints = view.hints
+        if not hints:
+            msg = "No hints for this stage - think about what an interviewer would ask next."
+        elif state["hints"] >= len(hints):
+            msg = "No more hints."
+        else:
+            msg = f"Hint {state['hints'] + 1}/{len(hints)}: {hints[state['hints']]}"
+            state["hints"] += 1
+        run_in_terminal(lambda: print(report.clean(msg)))
+
+    @kb.add("c-e")
+    def _editor(event: Any) -> None:
+        state["editor"] = True
+        event.app.current_buffer.open_in_editor(validate_and_handle=False)
+
+    def toolbar() -> FormattedText:
+        return FormattedText(toolbar_parts(view, clock() - start))
+
+    style = Style.from_dict(
+        {
+            "bottom-toolbar": "noreverse bg:#222222 #dddddd",
+            "toolbar.ok": "bold #55ff55",
+            "toolbar.warn": "bold #ffaf00",
+            "toolbar.over": "bold #ff5555",
+            "toolbar.keys": "#999999",
+        }
+    )
+    session: PromptSession[str] = PromptSession(
+        multiline=True,
+        key_bindings=kb,
+        bottom_toolbar=toolbar,
+        refresh_interval=0.5,
+        style=style,
+        prompt_continuation=lambda width, line_no, wrap: "  ",
+    )
+
+    def save(text: str) -> None:
+        state["saved"] = text
+        state["last"] = clock()
+        on_draft(text)
+
+    async def ticker() -> None:
+        app = session.app
+        while True:
+            await asyncio.sleep(0.25)
+            text = app.current_buffer.text
+            now = clock()
+            if now - state["last"] >= DRAFT_EVERY:
+                with contextlib.suppress(OSError):
+                    save(text)
+            if view.strict and not view.no_timer and view.already + (now - start) >= view.budget:
+                state["how"] = "timeout"
+                app.exit(result=text)
+                return
+
+    def pre_run() -> None:
+        app = session.app
+        app.create_background_task(ticker())
+        loop = asyncio.get_running_loop()
+
+        def hangup() -> None:
+            state["how"] = "hangup"
+            with contextlib.suppress(OSError):
+                save(app.current_buffer.text)
+            app.exit(result=app.current_buffer.text)
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, hangup)
+            loop.add_signal_handler(signal.SIGTERM, hangup)
+
+    try:
+        text = session.prompt("› ", default=view.text, pre_run=pre_run)
+    except EOFError:
+        text, state["how"] = view.text, "hangup"
+    finally:
+        loop_restore_signals()
+    if state["how"] == "timeout":
+        out.print("[bold red]Time is up - stage submitted.[/]")
+    return StageOutcome(text=text or "", how=state["how"], used_editor=state["editor"], hints_shown=state["hints"])
+
+
+def loop_restore_signals() -> None:
+    """Give SIGHUP/SIGTERM their default meaning back between boxes."""
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(sig, signal.SIG_DFL)

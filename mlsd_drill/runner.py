@@ -1,0 +1,223 @@
+"""The drill: stages in order, a clock, follow-ups, scoring, self-scoring.
+
+`Drill.run()` is a state machine over a `DrillState`. It talks to the person
+only through a `Prompter` and reads time only from an injected monotonic
+clock, so tests drive a whole 45-minute interview with scripted input and a
+fake clock, without sleeping. The state is saved through the `DraftStore`
+after every stage and on every draft callback, which is what makes Ctrl-C,
+`mlsd resume` and a killed terminal safe.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from mlsd_drill.model import Answer, ItemResult, Question, Rubric, ScoreResult
+from mlsd_drill.scoring import score, summarise
+from mlsd_drill.session import DraftStore, DrillState, FollowupState, StageState
+
+FOLLOWUP_SECONDS = 120.0
+DRAFT_EVERY = 1.0  # seconds between draft saves while typing (the promise is 2 s)
+RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class StageView:
+    """What the prompter needs to show one answer box."""
+
+    question: Question
+    stage: str
+    index: int  # 0-based stage number
+    title: str
+    prompt: str
+    hints: tuple[str, ...]
+    budget: float  # seconds for this box
+    already: float  # seconds already spent in this box (resume)
+    interview_budget: float
+    interview_spent: float  # seconds spent in the interview before this box opened
+    text: str  # what was typed before (resume)
+    strict: bool
+    no_timer: bool
+    followup: bool = False
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    text: str
+    how: str  # "submit" | "timeout" | "interrupt" | "hangup"
+    used_editor: bool = False
+    hints_shown: int = 0
+
+
+class Prompter(Protocol):
+    def intro(self, question: Question, state: DrillState) -> None: ...
+
+    def stage(self, view: StageView, clock: Clock, on_draft: Callable[[str], None]) -> StageOutcome: ...
+
+    def confirm_pause(self) -> bool:
+        """Ctrl-C was pressed: True to save and quit, False to carry on."""
+        ...
+
+    def auto_result(self, result: ScoreResult, state: DrillState) -> None: ...
+
+    def self_score(self, result: ScoreResult) -> set[str]:
+        """Item ids the person ticks, starting from the automatic ones."""
+        ...
+
+    def final(self, report: DrillReport) -> None: ...
+
+    def rating(self) -> int: ...
+
+
+@dataclass
+class DrillReport:
+    """Everything the end-of-drill screen and the history need."""
+
+    question: Question
+    state: DrillState
+    auto: ScoreResult
+    self_: ScoreResult
+    rating: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class Paused(Exception):
+    """The person chose to save and quit; the state is on disk."""
+
+    def __init__(self, state: DrillState) -> None:
+        super().__init__(state.id)
+        self.state = state
+
+
+class Drill:
+    def __init__(
+        self,
+        question: Question,
+        rubric: Rubric,
+        state: DrillState,
+        prompter: Prompter,
+        store: DraftStore,
+        clock: Clock,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.q = question
+        self.rubric = rubric
+        self.state = state
+        self.p = prompter
+        self.store = store
+        self.clock = clock
+        self.rng = rng or random.Random()
+
+    # ------------------------------------------------------------------ stages
+
+    def _view(self, st: StageState, index: int, *, followup: bool) -> StageView:
+        spec = self.q.stage(st.name)
+        if followup:
+            assert st.followup is not None
+            fu = st.followup
+            return StageView(
+                self.q, st.name, index, f"Follow-up on {spec.title.lower()}", fu.ask, (),
+                fu.budget, fu.elapsed, self.state.total_budget, self.state.total_elapsed - fu.elapsed,
+                fu.reply, self.state.strict, self.state.no_timer, followup=True,
+            )
+        return StageView(
+            self.q, st.name, index, spec.title, spec.prompt, spec.hints, st.budget, st.elapsed,
+            self.state.total_budget, self.state.total_elapsed - st.elapsed, st.text,
+            self.state.strict, self.state.no_timer,
+        )
+
+    def _box(self, st: StageState, index: int, *, followup: bool) -> None:
+        """Run one answer box until it is submitted (or the person pauses)."""
+        while True:
+            view = self._view(st, index, followup=followup)
+            start = self.clock()
+            base = view.already
+
+            def on_draft(text: str, base: float = base, start: float = start) -> None:
+                self._record(st, followup, text, base + (self.clock() - start))
+                self.store.save(self.state)
+
+            outcome = self.p.stage(view, self.clock, on_draft)
+            self._record(st, followup, outcome.text, base + (self.clock() - start))
+            if not followup:
+                st.used_editor = st.used_editor or outcome.used_editor
+                st.hints_shown = max(st.hints_shown, outcome.hints_shown)
+            if outcome.how == "hangup":  # the terminal went away: keep everything, ask nothing
+                self.state.status = "paused"
+                self.store.save(self.state)
+                raise Paused(self.state)
+            if outcome.how == "interrupt":
+                self.store.save(self.state)
+                if self.p.confirm_pause():
+                    self.state.status = "paused"
+                    self.store.save(self.state)
+                    raise Paused(self.state)
+                continue  # back to the same box, text kept
+            if followup:
+                assert st.followup is not None
+                st.followup.done = True
+            else:
+                st.done = True
+                st.auto_submitted = outcome.how == "timeout"
+            self.store.save(self.state)
+            return
+
+    def _record(self, st: StageState, followup: bool, text: str, elapsed: float) -> None:
+        if followup:
+            assert st.followup is not None
+            st.followup.reply = text
+            st.followup.elapsed = elapsed
+        else:
+            st.text = text
+            st.elapsed = elapsed
+
+    def _pick_followup(self, st: StageState) -> None:
+        asks = [f.ask for f in self.q.followups if f.stage == st.name]
+        if not asks or st.followup is not None:
+            return
+        scale = (self.state.minutes / self.q.total_minutes) if self.state.minutes else 1.0
+        st.followup = FollowupState(ask=self.rng.choice(asks), budget=max(15.0, FOLLOWUP_SECONDS * scale))
+        self.store.save(self.state)
+
+    # ------------------------------------------------------------------ the whole drill
+
+    def run(self) -> DrillReport:
+        self.state.status = "running"
+        self.store.save(self.state)
+        self.p.intro(self.q, self.state)
+        for i, st in enumerate(self.state.stages):
+            if not st.done:
+                self._box(st, i, followup=False)
+            self._pick_followup(st)
+            if st.followup is not None and not st.followup.done:
+                self._box(st, i, followup=True)
+        return self.finish()
+
+    def finish(self) -> DrillReport:
+        answer = Answer.from_stages(self.state.texts())
+        auto = score(answer, self.rubric)
+        self.p.auto_result(auto, self.state)
+        ticked = self.p.self_score(auto)
+        self_ = apply_self_score(auto, ticked)
+        report = DrillReport(self.q, self.state, auto, self_)
+        self.p.final(report)
+        report.rating = self.p.rating()
+        self.state.status = "finished"
+        return report
+
+
+def apply_self_score(auto: ScoreResult, ticked: set[str]) -> ScoreResult:
+    """The result after the person ticked and unticked items by hand."""
+    items: list[ItemResult] = []
+    for r in auto.items:
+        hit = r.item.id in ticked
+        if hit == r.hit:
+            items.append(r)
+        else:
+            items.append(ItemResult(r.item, hit, r.evidence if hit else None, r.found_in if hit else None, r.rejected))
+    return summarise(auto.question, items, auto.words)

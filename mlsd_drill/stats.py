@@ -1,0 +1,96 @@
+"""Progress over time, computed from the history (results as data)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from mlsd_drill.history import History
+from mlsd_drill.model import STAGES
+
+
+@dataclass
+class Stats:
+    sessions: int = 0
+    overall: list[tuple[str, float]] = field(default_factory=list)  # (ended_at, self score), oldest first
+    per_stage: dict[str, list[float]] = field(default_factory=dict)  # self % per session, oldest first
+    stage_avg: dict[str, float] = field(default_factory=dict)
+    tag_avg: dict[str, tuple[float, int]] = field(default_factory=dict)  # tag -> (avg, sessions)
+    missed_items: list[dict[str, Any]] = field(default_factory=list)
+    time: dict[str, dict[str, float]] = field(default_factory=dict)  # stage -> avg elapsed, budget, overtime, share over
+    streak: int = 0
+    best_streak: int = 0
+    last_practice: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sessions": self.sessions,
+            "overall": [{"ended_at": t, "score": round(s, 1)} for t, s in self.overall],
+            "stage_average": {k: round(v, 1) for k, v in self.stage_avg.items()},
+            "tag_average": {k: {"score": round(v[0], 1), "sessions": v[1]} for k, v in self.tag_avg.items()},
+            "missed_items": self.missed_items,
+            "time": self.time,
+            "streak_days": self.streak,
+            "best_streak_days": self.best_streak,
+            "last_practice": self.last_practice,
+        }
+
+
+def compute(h: History, today: date | None = None, trend_points: int = 40) -> Stats:
+    today = today or datetime.now(timezone.utc).date()
+    s = Stats()
+    rows = list(h.conn.execute("SELECT id, ended_at, self_score, tags FROM sessions ORDER BY ended_at"))
+    s.sessions = len(rows)
+    if not rows:
+        return s
+    s.overall = [(r["ended_at"], r["self_score"]) for r in rows][-trend_points:]
+    s.last_practice = rows[-1]["ended_at"]
+
+    import json
+
+    tags: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        for t in json.loads(r["tags"]):
+            tags[t].append(r["self_score"])
+    s.tag_avg = {t: (sum(v) / len(v), len(v)) for t, v in sorted(tags.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))}
+
+    per_stage: dict[str, list[float]] = defaultdict(list)
+    for r in h.conn.execute(
+        "SELECT st.stage, st.self_pct FROM stages st JOIN sessions se ON se.id = st.session_id "
+        "WHERE st.self_pct IS NOT NULL ORDER BY se.ended_at"
+    ):
+        per_stage[r["stage"]].append(r["self_pct"])
+    s.per_stage = {st: per_stage[st][-trend_points:] for st in STAGES if per_stage.get(st)}
+    s.stage_avg = {st: sum(per_stage[st]) / len(per_stage[st]) for st in STAGES if per_stage.get(st)}
+
+    s.missed_items = [
+        {"id": r["item_id"], "text": r["text"], "stage": r["stage"], "missed": r["missed"], "seen": r["seen"]}
+        for r in h.conn.execute(
+            "SELECT item_id, MAX(text) AS text, MAX(stage) AS stage, SUM(1 - self_hit) AS missed, COUNT(*) AS seen "
+            "FROM items GROUP BY item_id HAVING missed > 0 ORDER BY missed DESC, seen DESC LIMIT 8"
+        )
+    ]
+    for r in h.conn.execute(
+        "SELECT st.stage, AVG(st.elapsed) AS el, AVG(st.budget) AS bu, AVG(st.overtime) AS ot, "
+        "AVG(CASE WHEN st.overtime > 0 THEN 1.0 ELSE 0.0 END) AS share "
+        "FROM stages st JOIN sessions se ON se.id = st.session_id "
+        "WHERE se.kind = 'drill' AND st.elapsed IS NOT NULL GROUP BY st.stage"
+    ):
+        s.time[r["stage"]] = {
+            "avg_elapsed": round(r["el"], 1), "avg_budget": round(r["bu"] or 0, 1),
+            "avg_overtime": round(r["ot"] or 0, 1), "share_over": round(r["share"] or 0, 3),
+        }
+    s.time = {st: s.time[st] for st in STAGES if st in s.time}
+
+    days = sorted({date.fromisoformat(r["ended_at"][:10]) for r in rows})
+    best = run = 0
+    prev: date | None = None
+    for d in days:
+        run = run + 1 if prev is not None and d - prev == timedelta(days=1) else 1
+        best = max(best, run)
+        prev = d
+    s.best_streak = best
+    s.streak = run if days and (today - days[-1]) <= timedelta(days=1) else 0
+    return s
