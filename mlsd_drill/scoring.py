@@ -31,6 +31,7 @@ from mlsd_drill.model import (
     ScoreResult,
 )
 from mlsd_drill.text import (
+    COMMON_WORDS,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     NOT_NEGATION_AFTER,
@@ -108,6 +109,7 @@ ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
 
 FUZZY_MIN_LEN = 5  # words shorter than this must be spelled right
 MAX_JOIN_VARIANTS = 64
+NEAR_SLACK = 2  # a phrase of n words also matches n words in any order within n + 2 words
 
 # Share of a level's rubric weight an answer must cover to meet that level; a
 # level is met only when every level below it is met too.
@@ -121,6 +123,7 @@ Variant = tuple[str, ...]  # stems, each possibly the stem of joined words
 class _Phrase:
     text: str
     variants: list[Variant]
+    surfaces: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
 
 
 @dataclass
@@ -135,16 +138,20 @@ class Compiled:
     vocab: set[str] = field(default_factory=set)
     first_stems: set[str] = field(default_factory=set)
     deletes: dict[str, set[str]] = field(default_factory=dict)
+    targets: dict[str, str] = field(default_factory=dict)  # typo target form -> signal stem
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def _partitions(words: list[str]) -> list[Variant]:
-    """Every way to join adjacent words: [real, time, x] -> (real,time,x), (realtime,x), ..."""
+def _partitions(words: list[str]) -> list[tuple[tuple[str, ...], Variant]]:
+    """Every way to join adjacent words: [real, time, x] -> (real,time,x), (realtime,x), ...
+
+    Returns (surface groups, stemmed groups) pairs.
+    """
     n = len(words)
     if n == 0:
         return []
-    out: list[Variant] = []
+    out: list[tuple[tuple[str, ...], Variant]] = []
     for cuts in product((True, False), repeat=n - 1):
         groups: list[str] = []
         cur = words[0]
@@ -155,7 +162,7 @@ def _partitions(words: list[str]) -> list[Variant]:
             else:
                 cur += w
         groups.append(cur)
-        out.append(tuple(stem(g) for g in groups))
+        out.append((tuple(groups), tuple(stem(g) for g in groups)))
         if len(out) >= MAX_JOIN_VARIANTS:
             break
     return out
@@ -189,12 +196,14 @@ def _expand(words: list[str]) -> list[list[str]]:
 def _compile_phrase(phrase: str) -> _Phrase:
     variants: list[Variant] = []
     seen: set[Variant] = set()
+    surfaces: dict[str, str] = {}
     for words in _expand(phrase_tokens(phrase)):
-        for v in _partitions(words):
+        for groups, v in _partitions(words):
+            surfaces.update(zip(groups, v))
             if v not in seen:
                 seen.add(v)
                 variants.append(v)
-    return _Phrase(phrase, variants)
+    return _Phrase(phrase, variants, surfaces)
 
 
 def _deletes(word: str) -> set[str]:
@@ -217,32 +226,50 @@ def compile_rubric(rubric: Rubric) -> Compiled:
         for word in phrase_tokens(ci.item.text + " " + ci.item.why):
             c.known.add(stem(word))
     c.known |= c.vocab
-    for s in c.vocab:
-        if len(s) >= FUZZY_MIN_LEN - 1 and s.isalpha():
-            for d in _deletes(s):
-                c.deletes.setdefault(d, set()).add(s)
+    # typo targets: every signal stem, and every signal word as written (a typo
+    # can change what the stemmer strips: "calibraton" is one letter from
+    # "calibration" but its stem is far from "calibr")
+    forms: dict[str, str] = {s: s for s in c.vocab}
+    for ci in items:
+        for sig in ci.signals:
+            for ph in sig:
+                forms.update(ph.surfaces)
+    for form, target in forms.items():
+        if len(form) >= FUZZY_MIN_LEN - 1 and form.isalpha():
+            for d in _deletes(form):
+                c.deletes.setdefault(d, set()).add(form)
+            c.targets[form] = target
     return c
 
 
-def _fuzzy(c: Compiled, s: str) -> tuple[str, ...]:
-    """Signal stems that `s` is a one-letter typo of."""
-    got = c.fuzzy_cache.get(s)
+def _fuzzy(c: Compiled, st: str, word: str) -> tuple[str, ...]:
+    """Signal stems that a word (with stem `st`) is a one-letter typo of."""
+    got = c.fuzzy_cache.get(word)
     if got is not None:
         return got
-    found: list[str] = []
-    if len(s) >= FUZZY_MIN_LEN - 1 and s.isalpha() and s not in c.known:
+    found: set[str] = set()
+    if (
+        len(word) >= FUZZY_MIN_LEN
+        and word.isalpha()
+        and st not in c.known
+        and word not in COMMON_WORDS
+        and st not in _COMMON_STEMS
+    ):
         from rapidfuzz.distance import OSA
 
-        cands: set[str] = set()
-        for d in _deletes(s):
-            cands |= c.deletes.get(d, set())
-        for cand in cands:
-            if cand[0] == s[0] and len(cand) >= FUZZY_MIN_LEN - 1 and OSA.distance(s, cand) == 1:
-                found.append(cand)
-    got = tuple(found)
-    c.fuzzy_cache[s] = got
+        for form in (st, word):
+            cands: set[str] = set()
+            for d in _deletes(form):
+                cands |= c.deletes.get(d, set())
+            for cand in cands:
+                if cand[0] == form[0] and OSA.distance(form, cand) == 1:
+                    found.add(c.targets[cand])
+    got = tuple(sorted(found))
+    c.fuzzy_cache[word] = got
     return got
 
+
+_COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
 
 # --------------------------------------------------------------------------- matching
 
@@ -260,7 +287,7 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
             if st in c.vocab:
                 index[st][(si, p)].append(1)
             else:
-                for alt in _fuzzy(c, st):
+                for alt in _fuzzy(c, st, words[p]):
                     index[alt][(si, p)].append(1)
             if p + 1 < n:
                 joined = stem(words[p] + words[p + 1])
@@ -291,6 +318,51 @@ def _find(index: _Index, variant: Variant) -> list[tuple[int, int, int]]:
                 break
         for e in ends:
             hits.append((si, start, e))
+    return hits
+
+
+def _near(index: _Index, variant: Variant, slack: int) -> list[tuple[int, int, int]]:
+    """Occurrences of all of a variant's stems, in any order, within a short span of one sentence.
+
+    People write "labels are delayed" for "delayed labels" and "velocity of the
+    card's transactions" for "transaction velocity"; a phrase also matches when
+    its words stand within len(phrase) + slack words of each other.
+    """
+    if len(variant) < 2 or len(set(variant)) < len(variant):
+        return []
+    per_stem: list[dict[int, list[int]]] = []
+    for st in variant:
+        entries = index.get(st)
+        if not entries:
+            return []
+        by_sent: dict[int, list[int]] = defaultdict(list)
+        for (si, pos), lengths in entries.items():
+            if 1 in lengths:
+                by_sent[si].append(pos)
+        per_stem.append(by_sent)
+    common = set(per_stem[0])
+    for d in per_stem[1:]:
+        common &= set(d)
+    width = len(variant) + slack
+    hits: list[tuple[int, int, int]] = []
+    for si in sorted(common):
+        events = sorted((pos, k) for k, d in enumerate(per_stem) for pos in d[si])
+        counts = [0] * len(variant)
+        have = 0
+        lo = 0
+        for pos, k in events:
+            if counts[k] == 0:
+                have += 1
+            counts[k] += 1
+            while have == len(variant):
+                start = events[lo][0]
+                if pos - start + 1 <= width:
+                    hits.append((si, start, pos + 1))
+                k0 = events[lo][1]
+                counts[k0] -= 1
+                if counts[k0] == 0:
+                    have -= 1
+                lo += 1
     return hits
 
 
@@ -333,12 +405,17 @@ class _Hit:
 def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> list[_Hit]:
     out: list[_Hit] = []
     seen: set[tuple[int, int, int]] = set()
-    for v in phrase.variants:
-        for si, s, e in _find(index, v):
-            if (si, s, e) in seen:
-                continue
+    for si, s, e in (occ for v in phrase.variants for occ in _find(index, v)):
+        if (si, s, e) not in seen:
             seen.add((si, s, e))
             out.append(_Hit(si, _negated(sentences[si], s, e)))
+    if phrase.variants:
+        for si, s, e in _near(index, phrase.variants[0], NEAR_SLACK):
+            if (si, s, e) not in seen:
+                seen.add((si, s, e))
+                # words out of order: a rejection in front of any of them counts
+                sent = sentences[si]
+                out.append(_Hit(si, any(_negated(sent, p, p + 1) for p in range(s, e))))
     return out
 
 

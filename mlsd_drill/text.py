@@ -62,6 +62,25 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:()\[\]]")
 _CLAUSE_PUNCT = frozenset(",;:()[]")
 
+# Everyday words one letter away from a term of the field ("retain" / "retrain",
+# "store" / "score", "draft" / "drift"): spelled right, so never read as typos.
+COMMON_WORDS = frozenset(
+    """
+    retain retained retaining reply replies adding stable store stores stored taken share shared
+    draft drafts clock clocks decay spare casual stale trait traits trail trails scare scope
+    stone flesh enmity election fair fairly banking banker latter modal tress sore trees treat
+    treats cause caused close closed clause plain plane plan plans place placed price priced
+    pride prime crime crate create rate rated range ranged rank ranked later layer layers
+    lapel libel level levels never lever cover covered hover mode modes node nodes noise nose
+    noisy shard shark sharp spark spare spoke spike spiked scale scales stall stake state states
+    stats start starts stark smart chart charts court count counts cold could bold sold hold
+    train trains brain drain grain trait tracks track truck trick tried tired fired fixed mixed
+    mined minded mind kind find fund funds fence dense sense tense tensor tenser sparse parse
+    spares pares rises risks risky rusty dusty trust tryst sever severe serve nerve verve
+    great greater treat cheat cheap chaos chose choose close clone clones alone phone phones
+    """.split()
+)
+
 # British spellings that fuzzy matching would not reach (edit distance over one).
 _SPELLING = {
     "catalogue": "catalog",

@@ -1,0 +1,110 @@
+"""`mlsd score`: the report, the JSON contract and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlsd_drill.cli import app
+
+runner = CliRunner()
+
+ANSWER = """# Clarify
+We are the issuer. Latency budget: p99 under 100 ms for scoring inside authorization.
+
+## Data & features
+Labels come from chargebacks, which are delayed 30-90 days. Velocity features per card.
+No graph features for now.
+
+## Modelling
+Baseline: logistic regression, then GBDT (XGBoost). Offline metric: PR-AUC.
+
+## Serving
+Shadow mode first, then an A/B test.
+
+## Monitoring
+Watch PSI drift on the score distribution and retrain weekly.
+"""
+
+
+def test_json_contract(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    result = runner.invoke(app, ["score", "fraud-detection", str(f), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"question", "score", "stages", "level", "items"}
+    assert data["question"] == "fraud-detection"
+    assert 0 < data["score"] < 100
+    assert set(data["stages"]) == {"clarify", "data", "model", "serve", "monitor"}
+    assert data["level"] in (None, "mid", "senior", "staff")
+    for it in data["items"]:
+        assert set(it) == {"id", "stage", "hit", "evidence", "found_in", "weight", "level"}
+        assert (it["evidence"] is not None) == it["hit"]
+    hit = {i["id"]: i for i in data["items"] if i["hit"]}
+    assert hit["velocity-features"]["found_in"] == "data"
+
+
+def test_report_shows_evidence_and_why(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    result = runner.invoke(app, ["score", "fraud-detection", str(f)])
+    assert result.exit_code == 0
+    assert "Covered" in result.stdout and "Missed" in result.stdout
+    assert "Velocity features per card." in result.stdout
+    assert "why:" in result.stdout
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", "fraud-detection", "-", "--json"], input=ANSWER)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["score"] > 0
+
+
+def test_empty_answer_scores_zero_with_a_note(tmp_path: Path) -> None:
+    f = tmp_path / "empty.md"
+    f.write_text("\n\n")
+    result = runner.invoke(app, ["score", "fraud-detection", str(f)])
+    assert result.exit_code == 0
+    assert "empty" in result.stdout and "0%" in result.stdout
+    data = json.loads(runner.invoke(app, ["score", "fraud-detection", str(f), "--json"]).stdout)
+    assert data["score"] == 0
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda p: None, "no such file"),
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: p.write_bytes(b"\x89PNG\x00\x00binary"), "binary file"),
+        (lambda p: p.write_bytes(b"caf\xe9 latin-1"), "not UTF-8"),
+        (lambda p: p.write_text("x" * (1024 * 1024 + 1)), "over 1 MiB"),
+    ],
+)
+def test_bad_answer_files(tmp_path: Path, setup, message: str) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "answer.md"
+    setup(p)
+    result = runner.invoke(app, ["score", "fraud-detection", str(p)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert str(p) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_unknown_question(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    result = runner.invoke(app, ["score", "no-such-question", str(f)])
+    assert result.exit_code == 2
+    assert "unknown question 'no-such-question'" in result.stderr
+
+
+def test_answer_text_never_in_error_output(tmp_path: Path) -> None:
+    p = tmp_path / "secret.md"
+    p.write_bytes(b"my secret answer\x00")
+    result = runner.invoke(app, ["score", "fraud-detection", str(p)])
+    assert "my secret answer" not in result.output

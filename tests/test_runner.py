@@ -1,0 +1,227 @@
+"""The drill state machine with a fake clock and a scripted prompter: no sleeping."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from mlsd_drill import bank, drills
+from mlsd_drill.runner import Drill, DrillReport, Paused, StageOutcome, StageView
+from mlsd_drill.session import DraftStore, DrillState, new_state
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@dataclass
+class Step:
+    """One scripted answer box: type `text` over `seconds`, then end it with `how`."""
+
+    text: str
+    seconds: float = 60.0
+    how: str = "submit"
+    drafts: int = 3  # how many draft callbacks happen while typing
+
+
+@dataclass
+class ScriptedPrompter:
+    clock: FakeClock
+    steps: list[Step]
+    pause_answers: list[bool] = field(default_factory=list)
+    untick: set[str] = field(default_factory=set)
+    tick: set[str] = field(default_factory=set)
+    rating_value: int = 3
+    views: list[StageView] = field(default_factory=list)
+    finals: list[DrillReport] = field(default_factory=list)
+
+    def intro(self, question, state) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def stage(self, view: StageView, clock: Callable[[], float], on_draft: Callable[[str], None]) -> StageOutcome:
+        self.views.append(view)
+        step = self.steps.pop(0)
+        text = view.text + step.text
+        for k in range(step.drafts):
+            self.clock.advance(step.seconds / (step.drafts + 1))
+            on_draft(text[: len(view.text) + (k + 1) * len(step.text) // (step.drafts + 1)])
+        self.clock.advance(step.seconds / (step.drafts + 1))
+        return StageOutcome(text=text, how=step.how)
+
+    def confirm_pause(self) -> bool:
+        return self.pause_answers.pop(0)
+
+    def auto_result(self, result, state) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def self_score(self, result):  # type: ignore[no-untyped-def]
+        return ({r.item.id for r in result.items if r.hit} | self.tick) - self.untick
+
+    def final(self, report: DrillReport) -> None:
+        self.finals.append(report)
+
+    def rating(self) -> int:
+        return self.rating_value
+
+
+FULL = [
+    Step("We are the issuer; p99 latency under 100 ms; fraud is 0.1% of traffic."),
+    Step("About 300 ms of the one second budget."),
+    Step("Labels from chargebacks arrive 30-90 days late. Velocity features per card."),
+    Step("Declined transactions get no label, so keep a small random holdout."),
+    Step("Baseline logistic regression, then GBDT; PR-AUC offline."),
+    Step("Recall at a fixed false positive rate."),
+    Step("Shadow mode, then an A/B test; fall back to rules on timeout."),
+    Step("Cache card features in an online feature store."),
+    Step("PSI drift on features; retrain weekly."),
+    Step("Alert on decline-rate spikes."),
+]
+
+
+def make(tmp_path: Path, steps: list[Step], **kw) -> tuple[Drill, ScriptedPrompter, FakeClock, DraftStore]:  # type: ignore[no-untyped-def]
+    b = bank.load()
+    q = b.questions["fraud-detection"]
+    clock = FakeClock()
+    prompter = ScriptedPrompter(clock, steps)
+    store = DraftStore(tmp_path / "drafts")
+    state = new_state(q, [q.bank], **kw)
+    return Drill(q, b.rubric_for(q.id), state, prompter, store, clock, random.Random(1)), prompter, clock, store
+
+
+def test_full_drill_scores_and_self_scores(tmp_path: Path) -> None:
+    d, p, _, _ = make(tmp_path, list(FULL))
+    p.untick = {"velocity-features"}
+    rep = d.run()
+    assert rep.auto.percent > 0
+    auto = {r.item.id: r.hit for r in rep.auto.items}
+    mine = {r.item.id: r.hit for r in rep.self_.items}
+    assert auto["velocity-features"] and not mine["velocity-features"]
+    assert rep.self_.percent < rep.auto.percent
+    assert rep.rating == 3
+    assert [v.stage for v in p.views] == ["clarify", "clarify", "data", "data", "model", "model", "serve", "serve", "monitor", "monitor"]
+    assert [v.followup for v in p.views] == [False, True] * 5
+    # follow-up replies count towards the stage's answer
+    assert "random holdout" in rep.state.stages[1].answer_text
+
+
+def test_times_and_overtime_are_recorded(tmp_path: Path) -> None:
+    steps = list(FULL)
+    steps[0] = Step("clarify text", seconds=7 * 60)  # budget is 5 minutes
+    d, _, _, _ = make(tmp_path, steps)
+    rep = d.run()
+    clarify = rep.state.stages[0]
+    assert clarify.elapsed == pytest.approx(420)
+    assert clarify.overtime == pytest.approx(120)
+    assert rep.state.stages[1].overtime == 0
+
+
+def test_simulated_45_minute_drill_does_not_drift(tmp_path: Path) -> None:
+    # 45 minutes of typing in the five main boxes plus 10 minutes of follow-ups,
+    # with a draft callback every second
+    minutes = [5, 10, 15, 10, 5]
+    steps = []
+    for m in minutes:
+        steps.append(Step("x", seconds=m * 60, drafts=m * 60 - 1))
+        steps.append(Step("y", seconds=120, drafts=119))
+    d, _, clock, _ = make(tmp_path, steps)
+    start = clock()
+    rep = d.run()
+    assert abs(rep.state.total_elapsed - (clock() - start)) < 1.0
+    assert abs(rep.state.total_elapsed - 55 * 60) < 1.0
+
+
+def test_minutes_scales_budgets(tmp_path: Path) -> None:
+    d, p, _, _ = make(tmp_path, list(FULL), minutes=9)
+    d.run()
+    budgets = [v.budget for v in p.views if not v.followup]
+    assert budgets == pytest.approx([60, 120, 180, 120, 60])
+    assert sum(budgets) == pytest.approx(540)
+
+
+def test_strict_timeout_is_recorded(tmp_path: Path) -> None:
+    steps = list(FULL)
+    steps[0] = Step("partial answ", seconds=300, how="timeout")
+    d, _, _, _ = make(tmp_path, steps, strict=True)
+    rep = d.run()
+    assert rep.state.stages[0].auto_submitted
+    assert rep.state.stages[0].text == "partial answ"
+
+
+def test_ctrl_c_saves_and_resume_continues_with_text_and_time(tmp_path: Path) -> None:
+    steps = [FULL[0], FULL[1], Step("Labels from charge", seconds=90, how="interrupt")]
+    d, p, clock, store = make(tmp_path, steps)
+    p.pause_answers = [True]
+    with pytest.raises(Paused):
+        d.run()
+    saved = store.unfinished()
+    assert len(saved) == 1
+    st = saved[0]
+    assert st.status == "paused"
+    assert st.current == 1
+    assert st.stages[1].text == "Labels from charge"
+    assert st.stages[1].elapsed == pytest.approx(90)
+
+    # resume: the same stage, with the text and the time already used
+    b = bank.load()
+    q = b.questions["fraud-detection"]
+    p2 = ScriptedPrompter(clock, [Step("backs; velocity features.")] + list(FULL[3:]))
+    d2 = Drill(q, b.rubric_for(q.id), st, p2, store, clock, random.Random(1))
+    rep = d2.run()
+    first = p2.views[0]
+    assert first.stage == "data" and first.text == "Labels from charge" and first.already == pytest.approx(90)
+    assert rep.state.stages[1].text == "Labels from chargebacks; velocity features."
+    assert rep.state.stages[1].elapsed == pytest.approx(150)
+
+
+def test_ctrl_c_then_carry_on_keeps_the_text(tmp_path: Path) -> None:
+    steps = [Step("half", seconds=30, how="interrupt"), Step(" and the rest")] + list(FULL[1:])
+    d, p, _, _ = make(tmp_path, steps)
+    p.pause_answers = [False]
+    rep = d.run()
+    assert rep.state.stages[0].text == "half and the rest"
+    assert rep.state.stages[0].elapsed == pytest.approx(90)
+
+
+def test_drafts_are_written_while_typing(tmp_path: Path) -> None:
+    class Crash(Exception):
+        pass
+
+    d, p, _, store = make(tmp_path, [Step("typing away at the clarify stage", seconds=10, drafts=4)])
+    real = p.stage
+
+    def crash_after(view, clock, on_draft):  # type: ignore[no-untyped-def]
+        real(view, clock, on_draft)
+        raise Crash  # the process dies before the stage is submitted
+
+    p.stage = crash_after  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        d.run()
+    st: DrillState = store.unfinished()[0]
+    assert st.stages[0].text.startswith("typing away")
+    assert not st.stages[0].done
+
+
+def test_record_puts_the_drill_in_history_and_schedules_it(tmp_path: Path) -> None:
+    from mlsd_drill.history import History
+
+    d, _, _, _ = make(tmp_path, list(FULL))
+    d.store = drills.drafts()
+    rep = d.run()
+    sid = drills.record(rep)
+    with History() as h:
+        rec = h.load(sid)
+        assert rec.question_id == "fraud-detection" and rec.rating == 3
+        assert rec.stages[1]["followup_ask"]
+        assert "fraud-detection" in h.cards()
+    assert drills.drafts().unfinished() == []

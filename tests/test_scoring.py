@@ -1,0 +1,174 @@
+"""The scoring engine on the hard cases people actually type."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsd_drill.answer import parse_markdown, stage_of_heading
+from mlsd_drill.model import Answer, Item, Rubric, Section
+from mlsd_drill.scoring import score
+
+
+def rubric(*items: Item) -> Rubric:
+    return Rubric("q", tuple(items))
+
+
+def item(iid: str, *signals: str | tuple[str, ...], stage: str = "model", weight: int = 1, level: str = "mid") -> Item:
+    sigs = tuple(s if isinstance(s, tuple) else (s,) for s in signals)
+    return Item(iid, stage, f"text of {iid}", sigs, f"why {iid}", weight, level)
+
+
+def hits(text: str, r: Rubric) -> dict[str, bool]:
+    res = score(parse_markdown(text), r)
+    return {x.item.id: x.hit for x in res.items}
+
+
+R = rubric(
+    item("realtime", "real time features", stage="data"),
+    item("fallback", "fallback", stage="serve"),
+    item("downsample", "downsample negatives", stage="data"),
+    item("velocity", "velocity features", stage="data"),
+    item("ab", "a/b test", stage="serve"),
+    item("latency", "p99 latency", stage="serve"),
+    item("prauc", "pr auc", ("precision", "recall")),
+    item("calibration", "calibration", "calibrated"),
+    item("labels", "delayed labels", stage="data"),
+    item("ctr", "click through rate", stage="clarify"),
+    item("ann", "approximate nearest neighbor", stage="serve"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "iid"),
+    [
+        ("We need realtime features.", "realtime"),
+        ("We need real-time features.", "realtime"),
+        ("We need Real Time Features!", "realtime"),
+        ("Use a fall back to rules.", "fallback"),
+        ("A fall-back path exists.", "fallback"),
+        ("Fallbacks everywhere.", "fallback"),
+        ("We down-sample the negatives.", "downsample"),
+        ("We down sample negatives.", "downsample"),
+        ("Downsampling negatives helps.", "downsample"),
+        ("Run an A/B test.", "ab"),
+        ("Run AB tests.", "ab"),
+        ("An online experiment decides.", "ab"),
+        ("PR-AUC is the metric.", "prauc"),
+        ("Watch precision. Also recall.", "prauc"),  # same paragraph, two sentences
+        ("The scores must be calibrated.", "calibration"),
+        ("calibraton is important", "calibration"),  # one-letter typo
+        ("the lables are delayd", "labels"),  # typos, and the words in another order
+        ("Labels arrive delayed by weeks.", "labels"),
+        ("Predict CTR per impression.", "ctr"),
+        ("Use ANN retrieval.", "ann"),
+        ("approximate nearest neighbour search", "ann"),  # British spelling
+        ("p99 latency under 50 ms", "latency"),
+        ("w/ velocity features", "velocity"),
+    ],
+)
+def test_variants_are_credited(text: str, iid: str) -> None:
+    assert hits(text, R)[iid], text
+
+
+@pytest.mark.parametrize(
+    ("text", "iid"),
+    [
+        ("No velocity features - too costly.", "velocity"),
+        ("We don't need a fallback.", "fallback"),
+        ("I'd skip A/B testing for now.", "ab"),
+        ("Not going to discuss p99 latency.", "latency"),
+        ("A/B testing is not needed here.", "ab"),
+        ("Calibration is overkill.", "calibration"),
+        ("We will not use velocity features.", "velocity"),
+        ("Serve w/o a fallback.", "fallback"),
+        ("Use ROC AUC rather than PR AUC.", "prauc"),
+    ],
+)
+def test_rejected_points_are_not_credited(text: str, iid: str) -> None:
+    res = score(parse_markdown(text), R)
+    got = {x.item.id: x for x in res.items}[iid]
+    assert not got.hit, text
+    assert got.rejected is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Latency must be no more than 100 ms; p99 latency matters.",
+        "Not only calibration but also ranking quality matters.",
+        "Skip-gram embeddings plus velocity features.",
+    ],
+)
+def test_constraints_are_not_mistaken_for_negation(text: str) -> None:
+    assert any(hits(text, R).values())
+
+
+def test_list_signal_needs_one_paragraph() -> None:
+    assert not hits("Precision matters.\n\nRecall matters.", R)["prauc"]
+
+
+def test_plain_words_do_not_become_typos() -> None:
+    r = rubric(item("retrain", "retrain weekly"), item("score", "score"), item("drift", "drift"))
+    got = hits("We retain customers weekly and store things in a draft.", r)
+    assert not any(got.values())
+
+
+def test_evidence_is_the_sentence_and_stage_is_reported() -> None:
+    text = "## Clarify\nWho pays? We predict CTR for each ad.\n\n## Serving\nCache the scores."
+    res = score(parse_markdown(text), R)
+    ctr = {x.item.id: x for x in res.items}["ctr"]
+    assert ctr.evidence == "We predict CTR for each ad."
+    assert ctr.found_in == "clarify"
+
+
+def test_point_made_in_another_stage_still_counts() -> None:
+    res = score(parse_markdown("## Monitoring\nWe recalibrate: calibration drifts."), R)
+    cal = {x.item.id: x for x in res.items}["calibration"]
+    assert cal.hit and cal.found_in == "monitor"
+
+
+def test_weighted_percentages_and_levels() -> None:
+    r = rubric(
+        item("a", "alpha", stage="clarify", weight=3),
+        item("b", "bravo", stage="clarify", weight=1),
+        item("c", "charlie", stage="data", weight=2, level="senior"),
+        item("d", "delta", stage="data", weight=2, level="staff"),
+    )
+    res = score(Answer((Section("clarify", "alpha and charlie"),)), r)
+    assert res.percent == pytest.approx(100 * 5 / 8)
+    assert res.stages == {"clarify": 75.0, "data": 50.0}
+    assert res.levels == {"mid": True, "senior": True, "staff": False}
+    assert res.level == "senior"
+    assert [m.item.id for m in res.missed] == ["b", "d"]
+
+
+def test_empty_answer_scores_zero() -> None:
+    res = score(parse_markdown(""), R)
+    assert res.percent == 0 and res.level is None and not res.covered
+
+
+@pytest.mark.parametrize(
+    ("heading", "stage"),
+    [
+        ("Clarify", "clarify"),
+        ("1. Clarifying questions", "clarify"),
+        ("Requirements & scale", "clarify"),
+        ("Data and features", "data"),
+        ("Feature engineering", "data"),
+        ("Modelling", "model"),
+        ("Model training and evaluation", "model"),
+        ("Serving", "serve"),
+        ("Deployment / inference", "serve"),
+        ("Monitoring", "monitor"),
+        ("Stage 5 - maintenance", "monitor"),
+        ("Candidate generation", None),
+    ],
+)
+def test_heading_synonyms(heading: str, stage: str | None) -> None:
+    assert stage_of_heading(heading) == stage
+
+
+def test_markdown_sections() -> None:
+    text = "intro words\n# Data\nd1\n### Candidate generation\nd2\n## SERVING\ns1\nMonitoring\n----------\nm1\n"
+    secs = [(s.stage, s.text.strip()) for s in parse_markdown(text).sections]
+    assert secs == [(None, "intro words"), ("data", "d1\nd2"), ("serve", "s1"), ("monitor", "m1")]
