@@ -14,7 +14,9 @@ def generate(root: Path, n: int) -> Path:
     for i in range(n):
         qid = f"gen-question-{i:05d}"
         followups = "".join(f"  - stage: {s}\n    ask: What about {s} case {i}?\n" for s in STAGES)
-        reference = "".join(f"  {s}: |\n    Notes for {s} of case {i}, covering latency and labels.\n" for s in STAGES)
+        reference = "".join(
+            f"  {s}: |\n    Notes for {s} of case {i}, covering latency and labels.\n" for s in STAGES
+        )
         (root / "questions" / f"{qid}.yaml").write_text(
             f"id: {qid}\ntitle: Generated case {i}\nprompt: |\n  Design system number {i}.\n"
             f"tags: [gen, t{i % 7}]\ndifficulty: {('easy', 'medium', 'hard')[i % 3]}\n"

@@ -12,14 +12,12 @@ STAGE_WORDS: dict[str, str] = {}
 for _stage, _words in {
     "clarify": "clarify clarifying clarification clarifications requirement requirements "
     "scope scoping problem framing assumptions goals objectives questions",
-    "data": "data dataset datasets feature features labels labelling labeling "
-    "preprocessing",
+    "data": "data dataset datasets feature features labels labelling labeling preprocessing",
     "model": "model models modelling modeling training evaluation algorithm algorithms "
     "approach architecture-model metrics offline",
     "serve": "serve serving deployment deploy deploying inference production system "
     "architecture online infrastructure",
-    "monitor": "monitor monitoring maintenance observability iteration operations "
-    "drift retraining alerting",
+    "monitor": "monitor monitoring maintenance observability iteration operations drift retraining alerting",
 }.items():
     for _w in _words.split():
         STAGE_WORDS[_w] = _stage
@@ -32,7 +30,7 @@ _WORD = re.compile(r"[a-z]+")
 def stage_of_heading(title: str) -> str | None:
     for word in _WORD.findall(title.lower()):
         if word in STAGES:
-            return word
+            return str(word)
         if word in STAGE_WORDS:
             return STAGE_WORDS[word]
     return None
@@ -60,10 +58,15 @@ def parse_markdown(text: str) -> Answer:
         line = lines[i]
         m = _HEADING.match(line)
         heading = m.group(2) if m else None
-        if heading is None and line.strip() and i + 1 < len(lines) and _SETEXT.match(lines[i + 1]):
-            if not re.match(r"^\s{0,3}([-*+]|\d+[.)])\s", line):
-                heading = line.strip()
-                i += 1  # skip the underline
+        if (
+            heading is None
+            and line.strip()
+            and i + 1 < len(lines)
+            and _SETEXT.match(lines[i + 1])
+            and not re.match(r"^\s{0,3}([-*+]|\d+[.)])\s", line)
+        ):
+            heading = line.strip()
+            i += 1  # skip the underline
         if heading is not None:
             named = stage_of_heading(heading)
             if named is not None:

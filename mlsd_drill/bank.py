@@ -264,7 +264,7 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
     if "question" in v:
         if is_common:
             if qid != "*":
-                c.add(("question",), "common.yaml must say question: \"*\"")
+                c.add(("question",), 'common.yaml must say question: "*"')
         elif qid != doc.file.stem:
             c.add(("question",), f"question '{qid}' must equal the file name '{doc.file.stem}'")
     items_raw = v.get("items")
@@ -278,7 +278,9 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
                 raw_id = raw.get("id") if isinstance(raw, dict) else None
                 if isinstance(raw_id, str):
                     if raw_id in seen:
-                        c.add(("items", i, "id"), f"duplicate item id '{raw_id}' (first at line {seen[raw_id]})")
+                        c.add(
+                            ("items", i, "id"), f"duplicate item id '{raw_id}' (first at line {seen[raw_id]})"
+                        )
                     else:
                         seen[raw_id] = doc.line(("items", i, "id"))
                 item = _check_item(c, raw, ("items", i), is_common)
@@ -385,7 +387,9 @@ def collect(dirs: Sequence[Path], *, rubrics: bool = True) -> tuple[Bank, list[P
                 continue
             if q.id in bank.questions:
                 first = origin[q.id]
-                problems.append(Problem(path, doc.line(("id",)), f"duplicate question id '{q.id}' (also in {first})"))
+                problems.append(
+                    Problem(path, doc.line(("id",)), f"duplicate question id '{q.id}' (also in {first})")
+                )
                 continue
             origin[q.id] = path
             bank.questions[q.id] = _with_bank(q, d)

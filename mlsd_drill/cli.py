@@ -124,8 +124,13 @@ def _root(
 @app.command("list")
 @handles_errors
 def list_cmd(
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="Only questions with this tag (repeatable: all must match).")] = None,  # noqa: UP045
-    difficulty: Annotated[Optional[str], typer.Option("--difficulty", "-d", help="easy, medium or hard.")] = None,  # noqa: UP045
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only questions with this tag (repeatable: all must match)."),
+    ] = None,
+    difficulty: Annotated[
+        str | None, typer.Option("--difficulty", "-d", help="easy, medium or hard.")
+    ] = None,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -187,7 +192,10 @@ def show_cmd(
 @bank_app.command("validate")
 @handles_errors
 def bank_validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="[PATH]...", help="Bank folders (default: every bank in use).")] = None,  # noqa: UP045
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", help="Bank folders (default: every bank in use)."),
+    ] = None,
 ) -> None:
     """Check bank files against the format; print every problem as file:line: message.
 
@@ -230,10 +238,17 @@ def bank_schema(
 @handles_errors
 def score_cmd(
     question_id: Annotated[str, typer.Argument(metavar="ID", help="Question id.")],
-    answer_file: Annotated[str, typer.Argument(metavar="ANSWER_FILE", help="Markdown answer with stage headings; - reads standard input.")],
+    answer_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="ANSWER_FILE", help="Markdown answer with stage headings; - reads standard input."
+        ),
+    ],
     bank: BankOpt = None,
     as_json: JsonOpt = False,
-    save: Annotated[bool, typer.Option("--save", help="Record the scored answer in your practice history.")] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Record the scored answer in your practice history.")
+    ] = False,
 ) -> None:
     """Score a written answer against the question's rubric.
 
@@ -266,7 +281,10 @@ def score_cmd(
 
     out = console()
     if not text.strip():
-        out.print("The answer is empty, so it scores 0. Write under headings like ## Clarify, ## Data.", style="yellow")
+        out.print(
+            "The answer is empty, so it scores 0. Write under headings like ## Clarify, ## Data.",
+            style="yellow",
+        )
     for part in score_report(result, q.title):
         out.print(part)
     if session_id is not None:
@@ -304,14 +322,31 @@ def _run_drill(drill: Any) -> None:
 @app.command("drill")
 @handles_errors
 def drill_cmd(
-    question_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Question id; default: what `mlsd next` suggests.")] = None,  # noqa: UP045
-    random_pick: Annotated[bool, typer.Option("--random", help="Pick a random question (within --tag/--difficulty).")] = False,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="Pick among questions with this tag.")] = None,  # noqa: UP045
-    difficulty: Annotated[Optional[str], typer.Option("--difficulty", "-d", help="Pick among easy, medium or hard questions.")] = None,  # noqa: UP045
-    minutes: Annotated[Optional[float], typer.Option("--minutes", "-m", help="Scale all stage budgets to this many minutes in all.")] = None,  # noqa: UP045
-    strict: Annotated[bool, typer.Option("--strict", help="Submit each stage automatically when its time runs out.")] = False,
-    no_timer: Annotated[bool, typer.Option("--no-timer", help="No countdown (time is still measured).")] = False,
-    next_pick: Annotated[bool, typer.Option("--next", help="Drill the question `mlsd next` suggests.")] = False,
+    question_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Question id; default: what `mlsd next` suggests.")
+    ] = None,
+    random_pick: Annotated[
+        bool, typer.Option("--random", help="Pick a random question (within --tag/--difficulty).")
+    ] = False,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Pick among questions with this tag.")
+    ] = None,
+    difficulty: Annotated[
+        str | None, typer.Option("--difficulty", "-d", help="Pick among easy, medium or hard questions.")
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option("--minutes", "-m", help="Scale all stage budgets to this many minutes in all."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Submit each stage automatically when its time runs out.")
+    ] = False,
+    no_timer: Annotated[
+        bool, typer.Option("--no-timer", help="No countdown (time is still measured).")
+    ] = False,
+    next_pick: Annotated[
+        bool, typer.Option("--next", help="Drill the question `mlsd next` suggests.")
+    ] = False,
     bank: BankOpt = None,
 ) -> None:
     """Run a timed mock interview: five stages, follow-ups, scoring, self-scoring.
@@ -326,8 +361,14 @@ def drill_cmd(
 
     _need_terminal()
     opts = drills.DrillOptions(
-        question_id=question_id, random_pick=random_pick, tags=tuple(tag or ()), difficulty=difficulty,
-        minutes=minutes, strict=strict, no_timer=no_timer, next_pick=next_pick,
+        question_id=question_id,
+        random_pick=random_pick,
+        tags=tuple(tag or ()),
+        difficulty=difficulty,
+        minutes=minutes,
+        strict=strict,
+        no_timer=no_timer,
+        next_pick=next_pick,
     )
     started = drills.start(bank, opts, TerminalPrompter())
     _warn(started.warnings)
@@ -341,7 +382,9 @@ def drill_cmd(
 @app.command("resume")
 @handles_errors
 def resume_cmd(
-    drill_id: Annotated[Optional[str], typer.Argument(metavar="[DRILL]", help="Drill id (default: the last unfinished one).")] = None,  # noqa: UP045
+    drill_id: Annotated[
+        str | None, typer.Argument(metavar="[DRILL]", help="Drill id (default: the last unfinished one).")
+    ] = None,
 ) -> None:
     """Continue the last unfinished drill where it stopped, with its time and text.
 
@@ -373,7 +416,7 @@ def history_cmd(
     with History() as h:
         rows = h.sessions(limit=limit if limit > 0 else None)
     if as_json:
-        _print_json([{k: r[k] for k in r.keys()} | {"tags": json.loads(r["tags"])} for r in rows])
+        _print_json([{k: r[k] for k in r} | {"tags": json.loads(r["tags"])} for r in rows])
         return
     from mlsd_drill.report import console, history_table
 
@@ -388,7 +431,9 @@ def history_cmd(
 @app.command("review")
 @handles_errors
 def review_cmd(
-    session: Annotated[str, typer.Argument(metavar="SESSION", help="Session id, id prefix, or number from `mlsd history`.")],
+    session: Annotated[
+        str, typer.Argument(metavar="SESSION", help="Session id, id prefix, or number from `mlsd history`.")
+    ],
     bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -420,10 +465,14 @@ def review_cmd(
 @app.command("export")
 @handles_errors
 def export_cmd(
-    session: Annotated[Optional[str], typer.Argument(metavar="[SESSION]", help="Session id or number; omit with --all.")] = None,  # noqa: UP045
+    session: Annotated[
+        str | None, typer.Argument(metavar="[SESSION]", help="Session id or number; omit with --all.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
     all_: Annotated[bool, typer.Option("--all", help="Every session (json only).")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,  # noqa: UP045
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
 ) -> None:
     """Export a session as Markdown or JSON, or everything as JSON.
 

@@ -62,14 +62,19 @@ class Started:
 
 
 def start(
-    banks: list[Path] | None, opts: DrillOptions, prompter: Prompter, clock: Clock = time.monotonic,
+    banks: list[Path] | None,
+    opts: DrillOptions,
+    prompter: Prompter,
+    clock: Clock = time.monotonic,
     rng: random.Random | None = None,
 ) -> Started:
     rng = rng or random.Random()
     dirs = bank_mod.resolve_bank_dirs(banks)
     b = bank_mod.load(dirs)
     q, reason = choose_question(b, opts, rng)
-    state = new_state(q, [q.bank] if q.bank else dirs, minutes=opts.minutes, strict=opts.strict, no_timer=opts.no_timer)
+    state = new_state(
+        q, [q.bank] if q.bank else dirs, minutes=opts.minutes, strict=opts.strict, no_timer=opts.no_timer
+    )
     drill = Drill(q, b.rubric_for(q.id), state, prompter, drafts(), clock, rng)
     return Started(drill, reason, b.warnings)
 
@@ -121,10 +126,23 @@ def to_record(rep: DrillReport, ended: datetime | None = None) -> SessionRecord:
         )
     q = rep.question
     return SessionRecord(
-        id=st.id, question_id=q.id, title=q.title, tags=list(q.tags), difficulty=q.difficulty, kind="drill",
-        started_at=st.started_at, ended_at=ended_at, auto_score=rep.auto.percent, self_score=rep.self_.percent,
-        level=rep.self_.level, rating=rep.rating or None, strict=st.strict, minutes=st.minutes,
-        words=rep.auto.words, stages=stages, items=items_payload(rep.auto, rep.self_),
+        id=st.id,
+        question_id=q.id,
+        title=q.title,
+        tags=list(q.tags),
+        difficulty=q.difficulty,
+        kind="drill",
+        started_at=st.started_at,
+        ended_at=ended_at,
+        auto_score=rep.auto.percent,
+        self_score=rep.self_.percent,
+        level=rep.self_.level,
+        rating=rep.rating or None,
+        strict=st.strict,
+        minutes=st.minutes,
+        words=rep.auto.words,
+        stages=stages,
+        items=items_payload(rep.auto, rep.self_),
     )
 
 

@@ -204,17 +204,37 @@ class History:
         c.execute(
             "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                r.id, r.question_id, r.title, json.dumps(r.tags), r.difficulty, r.kind,
-                r.started_at, r.ended_at, r.auto_score, r.self_score, r.level, r.rating,
-                int(r.strict), r.minutes, r.words,
+                r.id,
+                r.question_id,
+                r.title,
+                json.dumps(r.tags),
+                r.difficulty,
+                r.kind,
+                r.started_at,
+                r.ended_at,
+                r.auto_score,
+                r.self_score,
+                r.level,
+                r.rating,
+                int(r.strict),
+                r.minutes,
+                r.words,
             ),
         )
         for s in r.stages:
             c.execute(
                 "INSERT INTO stages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    r.id, s["stage"], s["answer"], s.get("budget"), s.get("elapsed"), s.get("overtime"),
-                    s.get("auto_pct"), s.get("self_pct"), s.get("followup_ask"), s.get("followup_reply"),
+                    r.id,
+                    s["stage"],
+                    s["answer"],
+                    s.get("budget"),
+                    s.get("elapsed"),
+                    s.get("overtime"),
+                    s.get("auto_pct"),
+                    s.get("self_pct"),
+                    s.get("followup_ask"),
+                    s.get("followup_reply"),
                     int(bool(s.get("auto_submitted"))),
                 ),
             )
@@ -222,8 +242,17 @@ class History:
             c.execute(
                 "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    r.id, i["id"], i["stage"], i["text"], i["why"], i["weight"], i["level"],
-                    int(i["auto_hit"]), int(i["self_hit"]), i.get("evidence"), i.get("found_in"),
+                    r.id,
+                    i["id"],
+                    i["stage"],
+                    i["text"],
+                    i["why"],
+                    i["weight"],
+                    i["level"],
+                    int(i["auto_hit"]),
+                    int(i["self_hit"]),
+                    i.get("evidence"),
+                    i.get("found_in"),
                 ),
             )
 
@@ -262,7 +291,9 @@ class History:
         row = self.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             raise NotFound(f"no session '{session_id}'")
-        stages = [dict(r) for r in self.conn.execute("SELECT * FROM stages WHERE session_id = ?", (session_id,))]
+        stages = [
+            dict(r) for r in self.conn.execute("SELECT * FROM stages WHERE session_id = ?", (session_id,))
+        ]
         stages.sort(key=lambda s: STAGES.index(s["stage"]) if s["stage"] in STAGES else 99)
         items = []
         for r in self.conn.execute("SELECT * FROM items WHERE session_id = ? ORDER BY rowid", (session_id,)):
@@ -276,11 +307,23 @@ class History:
             s.pop("session_id", None)
             s["auto_submitted"] = bool(s["auto_submitted"])
         return SessionRecord(
-            id=row["id"], question_id=row["question_id"], title=row["title"], tags=json.loads(row["tags"]),
-            difficulty=row["difficulty"], kind=row["kind"], started_at=row["started_at"],
-            ended_at=row["ended_at"], auto_score=row["auto_score"], self_score=row["self_score"],
-            level=row["level"], rating=row["rating"], strict=bool(row["strict"]), minutes=row["minutes"],
-            words=row["words"], stages=stages, items=items,
+            id=row["id"],
+            question_id=row["question_id"],
+            title=row["title"],
+            tags=json.loads(row["tags"]),
+            difficulty=row["difficulty"],
+            kind=row["kind"],
+            started_at=row["started_at"],
+            ended_at=row["ended_at"],
+            auto_score=row["auto_score"],
+            self_score=row["self_score"],
+            level=row["level"],
+            rating=row["rating"],
+            strict=bool(row["strict"]),
+            minutes=row["minutes"],
+            words=row["words"],
+            stages=stages,
+            items=items,
         )
 
     def all_ids(self) -> set[str]:
@@ -344,9 +387,16 @@ def items_payload(auto: ScoreResult, self_: ScoreResult | None = None) -> list[d
     mine = {r.item.id: r.hit for r in (self_ or auto).items}
     return [
         {
-            "id": r.item.id, "stage": r.item.stage, "text": r.item.text, "why": r.item.why,
-            "weight": r.item.weight, "level": r.item.level, "auto_hit": r.hit,
-            "self_hit": mine.get(r.item.id, r.hit), "evidence": r.evidence, "found_in": r.found_in,
+            "id": r.item.id,
+            "stage": r.item.stage,
+            "text": r.item.text,
+            "why": r.item.why,
+            "weight": r.item.weight,
+            "level": r.item.level,
+            "auto_hit": r.hit,
+            "self_hit": mine.get(r.item.id, r.hit),
+            "evidence": r.evidence,
+            "found_in": r.found_in,
         }
         for r in auto.items
     ]
@@ -361,12 +411,32 @@ def record_scored_file(question: Question, text: str, result: ScoreResult) -> st
     stages = []
     for st in STAGES:
         body = answer.stage_text(st)
-        stages.append({"stage": st, "answer": body, "auto_pct": result.stages.get(st), "self_pct": result.stages.get(st)})
+        stages.append(
+            {
+                "stage": st,
+                "answer": body,
+                "auto_pct": result.stages.get(st),
+                "self_pct": result.stages.get(st),
+            }
+        )
     rec = SessionRecord(
-        id=uuid.uuid4().hex[:12], question_id=question.id, title=question.title, tags=list(question.tags),
-        difficulty=question.difficulty, kind="file", started_at=now, ended_at=now,
-        auto_score=result.percent, self_score=result.percent, level=result.level, rating=None,
-        strict=False, minutes=None, words=result.words, stages=stages, items=items_payload(result),
+        id=uuid.uuid4().hex[:12],
+        question_id=question.id,
+        title=question.title,
+        tags=list(question.tags),
+        difficulty=question.difficulty,
+        kind="file",
+        started_at=now,
+        ended_at=now,
+        auto_score=result.percent,
+        self_score=result.percent,
+        level=result.level,
+        rating=None,
+        strict=False,
+        minutes=None,
+        words=result.words,
+        stages=stages,
+        items=items_payload(result),
     )
     with History() as h:
         return h.add_session(rec)

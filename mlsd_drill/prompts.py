@@ -65,7 +65,9 @@ class TerminalPrompter:
         if state.minutes:
             self.out.print(Text(f"Time scaled to {state.minutes:g} minutes in all.", style="dim"))
         if state.strict:
-            self.out.print(Text("Strict: each stage is submitted automatically when its time runs out.", style="dim"))
+            self.out.print(
+                Text("Strict: each stage is submitted automatically when its time runs out.", style="dim")
+            )
         self.out.print(
             Text(
                 "Type your answer in each box. Esc then Enter (or Alt+Enter) submits a stage; "
@@ -88,7 +90,12 @@ class TerminalPrompter:
         else:
             budget = f"{clock_text(view.budget)}" if not view.no_timer else "untimed"
             self.out.print()
-            self.out.print(Rule(Text(f"Stage {view.index + 1}/5 · {view.title} · {budget}", style="bold cyan"), align="left"))
+            self.out.print(
+                Rule(
+                    Text(f"Stage {view.index + 1}/5 · {view.title} · {budget}", style="bold cyan"),
+                    align="left",
+                )
+            )
             self.out.print(report.literal(view.prompt))
             if view.already > 0:
                 self.out.print(Text(f"Resumed: {clock_text(view.already)} already used here.", style="dim"))
@@ -168,12 +175,9 @@ class TerminalPrompter:
             3: "3 good - solid",
             4: "4 easy - could do it in my sleep",
         }
+        choices = [questionary.Choice(labels[k], value=k) for k in RATINGS]
         try:
-            picked = questionary.select(
-                "How did it go?",
-                choices=[questionary.Choice(labels[k], value=k) for k in RATINGS],
-                default=3,
-            ).unsafe_ask()
+            picked = questionary.select("How did it go?", choices=choices, default=choices[2]).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             return 0
         return int(picked or 0)
@@ -284,7 +288,9 @@ def _answer_box(view: StageView, clock: Clock, on_draft: Callable[[str], None], 
         loop_restore_signals()
     if state["how"] == "timeout":
         out.print("[bold red]Time is up - stage submitted.[/]")
-    return StageOutcome(text=text or "", how=state["how"], used_editor=state["editor"], hints_shown=state["hints"])
+    return StageOutcome(
+        text=text or "", how=state["how"], used_editor=state["editor"], hints_shown=state["hints"]
+    )
 
 
 def loop_restore_signals() -> None:

@@ -61,8 +61,7 @@ def question_json(q: Question, rubric: Rubric | None) -> dict[str, Any]:
     data = question_row(q)
     data["prompt"] = q.prompt
     data["stages"] = [
-        {"name": s.name, "minutes": s.minutes, "prompt": s.prompt, "hints": list(s.hints)}
-        for s in q.stages
+        {"name": s.name, "minutes": s.minutes, "prompt": s.prompt, "hints": list(s.hints)} for s in q.stages
     ]
     data["followups"] = [{"stage": f.stage, "ask": f.ask} for f in q.followups]
     data["reference"] = dict(q.reference)
@@ -119,7 +118,9 @@ def question_panel(q: Question) -> RenderableType:
     from rich.text import Text
 
     meta = Text()
-    meta.append(q.difficulty, style={"easy": "green", "medium": "yellow", "hard": "red"}.get(q.difficulty, ""))
+    meta.append(
+        q.difficulty, style={"easy": "green", "medium": "yellow", "hard": "red"}.get(q.difficulty, "")
+    )
     meta.append("  ")
     meta.append(clean(", ".join(q.tags)), style="dim")
     return Panel(
@@ -281,7 +282,7 @@ def score_report(result: ScoreResult, title: str | None = None) -> list[Renderab
 def mmss(seconds: float | None) -> str:
     if seconds is None:
         return "-"
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 60:02d}:{s % 60:02d}"
 
 
@@ -328,9 +329,17 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
                 Text(f"+{mmss(over)}" if over >= 1 else "-", style="red" if over >= 1 else "dim"),
             ]
         t.add_row(*row)
-    total: list[Any] = [Text("overall", style="bold"), Text(_pct(rec.auto_score), style="bold"), Text(_pct(rec.self_score), style="bold")]
+    total: list[Any] = [
+        Text("overall", style="bold"),
+        Text(_pct(rec.auto_score), style="bold"),
+        Text(_pct(rec.self_score), style="bold"),
+    ]
     if timed:
-        total += [mmss(sum(s.get("elapsed") or 0 for s in rec.stages)), mmss(sum(s.get("budget") or 0 for s in rec.stages)), ""]
+        total += [
+            mmss(sum(s.get("elapsed") or 0 for s in rec.stages)),
+            mmss(sum(s.get("budget") or 0 for s in rec.stages)),
+            "",
+        ]
     t.add_row(*total)
     out += [t, Text(""), level_text(rec.level)]
     missed = [i for i in rec.items if not i["self_hit"]]
@@ -425,15 +434,28 @@ def stats_view(s: Any) -> list[RenderableType]:
         head.append(f" · last {s.last_practice[:10]}", style="dim")
     out.append(head)
 
-    t = Table(title="Score trend (self-score, oldest → newest)", title_justify="left", box=None, header_style="bold", pad_edge=False)
+    t = Table(
+        title="Score trend (self-score, oldest → newest)",
+        title_justify="left",
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+    )
     t.add_column("")
     t.add_column("trend")
     t.add_column("avg", justify="right")
     t.add_column("last", justify="right")
     overall = [v for _, v in s.overall]
-    t.add_row(Text("overall", style="bold"), Text(sparkline(overall), style="cyan"), _pct(sum(overall) / len(overall)), _pct(overall[-1]))
+    t.add_row(
+        Text("overall", style="bold"),
+        Text(sparkline(overall), style="cyan"),
+        _pct(sum(overall) / len(overall)),
+        _pct(overall[-1]),
+    )
     for st, vals in s.per_stage.items():
-        t.add_row(STAGE_TITLES[st], Text(sparkline(vals), style="cyan"), _pct(s.stage_avg[st]), _pct(vals[-1]))
+        t.add_row(
+            STAGE_TITLES[st], Text(sparkline(vals), style="cyan"), _pct(s.stage_avg[st]), _pct(vals[-1])
+        )
     out += [Text(""), t]
 
     if s.stage_avg:
@@ -453,13 +475,22 @@ def stats_view(s: Any) -> list[RenderableType]:
             line.append(f"  [{m['stage']}]", style="dim")
             out.append(line)
     if s.time:
-        tt = Table(title="\nTime management (timed drills)", title_justify="left", box=None, header_style="bold", pad_edge=False)
+        tt = Table(
+            title="\nTime management (timed drills)",
+            title_justify="left",
+            box=None,
+            header_style="bold",
+            pad_edge=False,
+        )
         for col in ("stage", "avg used", "budget", "avg overtime", "ran over"):
             tt.add_column(col, justify="left" if col == "stage" else "right")
         for st, v in s.time.items():
             share = v["share_over"]
             tt.add_row(
-                STAGE_TITLES[st], mmss(v["avg_elapsed"]), mmss(v["avg_budget"]), mmss(v["avg_overtime"]),
+                STAGE_TITLES[st],
+                mmss(v["avg_elapsed"]),
+                mmss(v["avg_budget"]),
+                mmss(v["avg_overtime"]),
                 Text(f"{share * 100:.0f}%", style="red" if share >= 0.5 else ""),
             )
         out.append(tt)
@@ -472,7 +503,9 @@ def export_markdown(rec: Any) -> str:
     lines.append(f"- Question: `{rec.question_id}` ({rec.difficulty}; {', '.join(rec.tags)})")
     lines.append(f"- When: {rec.ended_at} ({rec.kind})")
     lines.append(f"- Score: {rec.self_score:.0f}% self-scored, {rec.auto_score:.0f}% automatic")
-    lines.append(f"- Level: {LEVEL_NAMES.get(rec.level, 'below mid-level') if rec.level else 'below the mid-level bar'}")
+    lines.append(
+        f"- Level: {LEVEL_NAMES.get(rec.level, 'below mid-level') if rec.level else 'below the mid-level bar'}"
+    )
     lines += ["", "| stage | auto | self | time used | budget |", "|---|---:|---:|---:|---:|"]
     for s in rec.stages:
         lines.append(
@@ -480,9 +513,19 @@ def export_markdown(rec: Any) -> str:
             f"{mmss(s.get('elapsed')) if rec.kind == 'drill' else '-'} | {mmss(s.get('budget')) if rec.kind == 'drill' else '-'} |"
         )
     for s in rec.stages:
-        lines += ["", f"## {STAGE_TITLES.get(s['stage'], s['stage'])}", "", (s.get("answer") or "").strip() or "_(nothing written)_"]
+        lines += [
+            "",
+            f"## {STAGE_TITLES.get(s['stage'], s['stage'])}",
+            "",
+            (s.get("answer") or "").strip() or "_(nothing written)_",
+        ]
         if s.get("followup_ask"):
-            lines += ["", f"> **Interviewer:** {s['followup_ask']}", "", (s.get("followup_reply") or "").strip() or "_(no reply)_"]
+            lines += [
+                "",
+                f"> **Interviewer:** {s['followup_ask']}",
+                "",
+                (s.get("followup_reply") or "").strip() or "_(no reply)_",
+            ]
     missed = [i for i in rec.items if not i["self_hit"]]
     covered = [i for i in rec.items if i["self_hit"]]
     lines += ["", f"## Covered ({len(covered)} of {len(rec.items)})", ""]

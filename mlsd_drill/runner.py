@@ -121,14 +121,35 @@ class Drill:
             assert st.followup is not None
             fu = st.followup
             return StageView(
-                self.q, st.name, index, f"Follow-up on {spec.title.lower()}", fu.ask, (),
-                fu.budget, fu.elapsed, self.state.total_budget, self.state.total_elapsed - fu.elapsed,
-                fu.reply, self.state.strict, self.state.no_timer, followup=True,
+                self.q,
+                st.name,
+                index,
+                f"Follow-up on {spec.title.lower()}",
+                fu.ask,
+                (),
+                fu.budget,
+                fu.elapsed,
+                self.state.total_budget,
+                self.state.total_elapsed - fu.elapsed,
+                fu.reply,
+                self.state.strict,
+                self.state.no_timer,
+                followup=True,
             )
         return StageView(
-            self.q, st.name, index, spec.title, spec.prompt, spec.hints, st.budget, st.elapsed,
-            self.state.total_budget, self.state.total_elapsed - st.elapsed, st.text,
-            self.state.strict, self.state.no_timer,
+            self.q,
+            st.name,
+            index,
+            spec.title,
+            spec.prompt,
+            spec.hints,
+            st.budget,
+            st.elapsed,
+            self.state.total_budget,
+            self.state.total_elapsed - st.elapsed,
+            st.text,
+            self.state.strict,
+            self.state.no_timer,
         )
 
     def _box(self, st: StageState, index: int, *, followup: bool) -> None:
@@ -219,5 +240,7 @@ def apply_self_score(auto: ScoreResult, ticked: set[str]) -> ScoreResult:
         if hit == r.hit:
             items.append(r)
         else:
-            items.append(ItemResult(r.item, hit, r.evidence if hit else None, r.found_in if hit else None, r.rejected))
+            items.append(
+                ItemResult(r.item, hit, r.evidence if hit else None, r.found_in if hit else None, r.rejected)
+            )
     return summarise(auto.question, items, auto.words)

@@ -48,7 +48,12 @@ class Recommendation:
     due: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"question": self.question.id, "title": self.question.title, "reason": self.reason, "due": self.due}
+        return {
+            "question": self.question.id,
+            "title": self.question.title,
+            "reason": self.reason,
+            "due": self.due,
+        }
 
 
 def pick_next(bank: Bank, history: History, now: datetime | None = None) -> Recommendation | None:
@@ -84,20 +89,28 @@ def pick_next(bank: Bank, history: History, now: datetime | None = None) -> Reco
             mean = sum(scores) / len(scores)
             fresh = sorted((q for q in unseen if tag in q.tags), key=lambda q: (order[q.difficulty], q.id))
             if fresh:
-                return Recommendation(fresh[0], f"new question in your weakest tag '{tag}' (avg {mean:.0f}%){stage_note}")
+                return Recommendation(
+                    fresh[0], f"new question in your weakest tag '{tag}' (avg {mean:.0f}%){stage_note}"
+                )
             # every question of the tag seen: the one with the lowest average, not yet due
             seen = sorted(
                 (per_q[q.id][0], q.id) for q in questions.values() if tag in q.tags and q.id in per_q
             )
             if seen and len(tag_scores) == 1:
-                return Recommendation(questions[seen[0][1]], f"lowest score in '{tag}' ({seen[0][0]:.0f}%){stage_note}")
+                return Recommendation(
+                    questions[seen[0][1]], f"lowest score in '{tag}' ({seen[0][0]:.0f}%){stage_note}"
+                )
         if unseen:
             q = sorted(unseen, key=lambda q: (order[q.difficulty], q.id))[0]
             return Recommendation(q, f"not practised yet{stage_note}")
         worst = min(per_q.items(), key=lambda kv: kv[1][0])
         if worst[0] in questions:
-            return Recommendation(questions[worst[0]], f"your lowest average ({worst[1][0]:.0f}%){stage_note}")
-    q = sorted(unseen or questions.values(), key=lambda q: (order[q.difficulty] != 1, order[q.difficulty], q.id))[0]
+            return Recommendation(
+                questions[worst[0]], f"your lowest average ({worst[1][0]:.0f}%){stage_note}"
+            )
+    q = sorted(
+        unseen or questions.values(), key=lambda q: (order[q.difficulty] != 1, order[q.difficulty], q.id)
+    )[0]
     return Recommendation(q, "not practised yet - a good first case study")
 
 

@@ -73,7 +73,7 @@ def rubric_schema() -> dict[str, Any]:
         "properties": {
             "question": {
                 "type": "string",
-                "description": "the question id, or \"*\" in rubrics/common.yaml",
+                "description": 'the question id, or "*" in rubrics/common.yaml',
                 "anyOf": [{"pattern": SLUG}, {"const": "*"}],
             },
             "items": {

@@ -58,8 +58,16 @@ ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
     ("pr auc", "auprc", "auc pr", "area under precision recall curve", "average precision"),
     ("ndcg", "normalized discounted cumulative gain", "normalised discounted cumulative gain"),
     ("mrr", "mean reciprocal rank"),
-    ("gbdt", "gradient boosted decision tree", "gradient boosted tree", "gradient boosting",
-     "xgboost", "lightgbm", "catboost", "boosted tree"),
+    (
+        "gbdt",
+        "gradient boosted decision tree",
+        "gradient boosted tree",
+        "gradient boosting",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "boosted tree",
+    ),
     ("dnn", "deep neural network"),
     ("cnn", "convolutional neural network", "convnet"),
     ("gnn", "graph neural network"),
@@ -155,7 +163,7 @@ def _partitions(words: list[str]) -> list[tuple[tuple[str, ...], Variant]]:
     for cuts in product((True, False), repeat=n - 1):
         groups: list[str] = []
         cur = words[0]
-        for w, cut in zip(words[1:], cuts):
+        for w, cut in zip(words[1:], cuts, strict=False):
             if cut:
                 groups.append(cur)
                 cur = w
@@ -199,7 +207,7 @@ def _compile_phrase(phrase: str) -> _Phrase:
     surfaces: dict[str, str] = {}
     for words in _expand(phrase_tokens(phrase)):
         for groups, v in _partitions(words):
-            surfaces.update(zip(groups, v))
+            surfaces.update(zip(groups, v, strict=False))
             if v not in seen:
                 seen.add(v)
                 variants.append(v)
@@ -213,8 +221,7 @@ def _deletes(word: str) -> set[str]:
 @lru_cache(maxsize=64)
 def compile_rubric(rubric: Rubric) -> Compiled:
     items = [
-        _CompiledItem(it, [[_compile_phrase(p) for p in sig] for sig in it.signals])
-        for it in rubric.items
+        _CompiledItem(it, [[_compile_phrase(p) for p in sig] for sig in it.signals]) for it in rubric.items
     ]
     c = Compiled(items)
     for ci in items:
@@ -484,7 +491,9 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
     return summarise(rubric.question, results, answer.word_count)
 
 
-def summarise(question: str, results: list[ItemResult] | tuple[ItemResult, ...], words: int = 0) -> ScoreResult:
+def summarise(
+    question: str, results: list[ItemResult] | tuple[ItemResult, ...], words: int = 0
+) -> ScoreResult:
     """Percentages and levels from per-item results (also used after self-scoring)."""
     total = sum(r.item.weight for r in results)
     got = sum(r.item.weight for r in results if r.hit)

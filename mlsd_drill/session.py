@@ -7,6 +7,7 @@ terminal or Ctrl-C loses at most the last couple of seconds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -155,10 +156,8 @@ class DraftStore:
                 os.fsync(f.fileno())
             os.replace(tmp, self.path(state.id))
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
 
     def load(self, drill_id: str) -> DrillState:
@@ -180,7 +179,5 @@ class DraftStore:
         return [st for _, st in out]
 
     def remove(self, drill_id: str) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path(drill_id).unlink()
-        except FileNotFoundError:
-            pass

@@ -19,7 +19,9 @@ class Stats:
     stage_avg: dict[str, float] = field(default_factory=dict)
     tag_avg: dict[str, tuple[float, int]] = field(default_factory=dict)  # tag -> (avg, sessions)
     missed_items: list[dict[str, Any]] = field(default_factory=list)
-    time: dict[str, dict[str, float]] = field(default_factory=dict)  # stage -> avg elapsed, budget, overtime, share over
+    time: dict[str, dict[str, float]] = field(
+        default_factory=dict
+    )  # stage -> avg elapsed, budget, overtime, share over
     streak: int = 0
     best_streak: int = 0
     last_practice: str | None = None
@@ -54,7 +56,9 @@ def compute(h: History, today: date | None = None, trend_points: int = 40) -> St
     for r in rows:
         for t in json.loads(r["tags"]):
             tags[t].append(r["self_score"])
-    s.tag_avg = {t: (sum(v) / len(v), len(v)) for t, v in sorted(tags.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))}
+    s.tag_avg = {
+        t: (sum(v) / len(v), len(v)) for t, v in sorted(tags.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))
+    }
 
     per_stage: dict[str, list[float]] = defaultdict(list)
     for r in h.conn.execute(
@@ -79,8 +83,10 @@ def compute(h: History, today: date | None = None, trend_points: int = 40) -> St
         "WHERE se.kind = 'drill' AND st.elapsed IS NOT NULL GROUP BY st.stage"
     ):
         s.time[r["stage"]] = {
-            "avg_elapsed": round(r["el"], 1), "avg_budget": round(r["bu"] or 0, 1),
-            "avg_overtime": round(r["ot"] or 0, 1), "share_over": round(r["share"] or 0, 3),
+            "avg_elapsed": round(r["el"], 1),
+            "avg_budget": round(r["bu"] or 0, 1),
+            "avg_overtime": round(r["ot"] or 0, 1),
+            "share_over": round(r["share"] or 0, 3),
         }
     s.time = {st: s.time[st] for st in STAGES if st in s.time}
 

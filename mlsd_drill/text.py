@@ -15,29 +15,24 @@ from functools import lru_cache
 # Small words that carry no meaning inside a signal phrase ("precision at k" ==
 # "precision@k" == "precision k"). Negation words are never in this set.
 STOPWORDS = frozenset(
-    "a an the of to for in on at by as is are be been being was were our my your its their "
-    "this that these those some any".split()
+    ["a", "an", "the", "of", "to", "for", "in", "on", "at", "by", "as", "is", "are", "be", "been", "being", "was", "were", "our", "my", "your", "its", "their", "this", "that", "these", "those", "some", "any"]
 )
 
 # Words that reject what follows them ("no velocity features", "skip A/B tests").
-NEGATION_CUES = frozenset(
-    "no not never without skip skipping skipped skips nor neither none nothing".split()
-)
+NEGATION_CUES = frozenset(["no", "not", "never", "without", "skip", "skipping", "skipped", "skips", "nor", "neither", "none", "nothing"])
 # Two-word cues; stored joined with a space.
 NEGATION_BIGRAMS = frozenset({"rather than", "instead of", "leave out", "leaving out"})
 # "no more than 100 ms" is a constraint, not a rejection.
 NOT_NEGATION_AFTER = frozenset(
-    "more less fewer later longer earlier greater worse better only just matter doubt "
-    "gram grams connection connections list lists".split()
+    ["more", "less", "fewer", "later", "longer", "earlier", "greater", "worse", "better", "only", "just", "matter", "doubt", "gram", "grams", "connection", "connections", "list", "lists"]
 )
 # Words that reject what comes before them ("A/B testing is not needed").
 POST_NEGATED_WORDS = frozenset(
-    "need needed necessary required worth useful important helpful relevant priority "
-    "concern problem issue applicable".split()
+    ["need", "needed", "necessary", "required", "worth", "useful", "important", "helpful", "relevant", "priority", "concern", "problem", "issue", "applicable"]
 )
 POST_REJECTIONS = frozenset({"unnecessary", "overkill", "irrelevant", "unneeded", "pointless"})
 CLAUSE_BREAK_WORDS = frozenset(
-    "but and so then because while whereas although though however also plus which".split()
+    ["but", "and", "so", "then", "because", "while", "whereas", "although", "though", "however", "also", "plus", "which"]
 )
 
 _CONTRACTIONS = [
@@ -58,27 +53,16 @@ _REWRITES = [
     (re.compile(r"&"), " and "),
     (re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
 ]
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:()\[\]]")
 _CLAUSE_PUNCT = frozenset(",;:()[]")
 
 # Everyday words one letter away from a term of the field ("retain" / "retrain",
 # "store" / "score", "draft" / "drift"): spelled right, so never read as typos.
 COMMON_WORDS = frozenset(
-    """
-    retain retained retaining reply replies adding stable store stores stored taken share shared
-    draft drafts clock clocks decay spare casual stale trait traits trail trails scare scope
-    stone flesh enmity election fair fairly banking banker latter modal tress sore trees treat
-    treats cause caused close closed clause plain plane plan plans place placed price priced
-    pride prime crime crate create rate rated range ranged rank ranked later layer layers
-    lapel libel level levels never lever cover covered hover mode modes node nodes noise nose
-    noisy shard shark sharp spark spare spoke spike spiked scale scales stall stake state states
-    stats start starts stark smart chart charts court count counts cold could bold sold hold
-    train trains brain drain grain trait tracks track truck trick tried tired fired fixed mixed
-    mined minded mind kind find fund funds fence dense sense tense tensor tenser sparse parse
-    spares pares rises risks risky rusty dusty trust tryst sever severe serve nerve verve
-    great greater treat cheat cheap chaos chose choose close clone clones alone phone phones
-    """.split()
+    ["retain", "retained", "retaining", "reply", "replies", "adding", "stable", "store", "stores", "stored", "taken", "share", "shared", "draft", "drafts", "clock", "clocks", "decay", "spare", "casual", "stale", "trait", "traits", "trail", "trails", "scare", "scope", "stone", "flesh", "enmity", "election", "fair", "fairly", "banking", "banker", "latter", "modal", "tress", "sore", "trees", "treat", "treats", "cause", "caused", "close", "closed", "clause", "plain", "plane", "plan", "plans", "place", "placed", "price", "priced", "pride", "prime", "crime", "crate", "create", "rate", "rated", "range", "ranged", "rank", "ranked", "later", "layer", "layers", "lapel", "libel", "level", "levels", "never", "lever", "cover", "covered", "hover", "mode", "modes", "node", "nodes", "noise", "nose", "noisy", "shard", "shark", "sharp", "spark", "spare", "spoke", "spike", "spiked", "scale", "scales", "stall", "stake", "state", "states", "stats", "start", "starts", "stark", "smart", "chart", "charts", "court", "count", "counts", "cold", "could", "bold", "sold", "hold", "train", "trains", "brain", "drain", "grain", "trait", "tracks", "track", "truck", "trick", "tried", "tired", "fired", "fixed", "mixed", "mined", "minded", "mind", "kind", "find", "fund", "funds", "fence", "dense", "sense", "tense", "tensor", "tenser", "sparse", "parse", "spares", "pares", "rises", "risks", "risky", "rusty", "dusty", "trust", "tryst", "sever", "severe", "serve", "nerve", "verve", "great", "greater", "treat", "cheat", "cheap", "chaos", "chose", "choose", "close", "clone", "clones", "alone", "phone", "phones"]
 )
 
 # British spellings that fuzzy matching would not reach (edit distance over one).
@@ -127,7 +111,7 @@ def stem_many(words: list[str]) -> list[str]:
     if missing:
         stems = _stemmer().stemWords([_SPELLING.get(w, w) for w in missing])  # type: ignore[attr-defined]
         if len(_STEM_CACHE) < 200_000:
-            _STEM_CACHE.update(zip(missing, stems))
+            _STEM_CACHE.update(zip(missing, stems, strict=False))
         else:
             return [_STEM_CACHE.get(w) or stem(w) for w in words]
     return [_STEM_CACHE[w] for w in words]

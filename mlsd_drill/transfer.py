@@ -22,7 +22,11 @@ def export(session: str | None, fmt: str, all_: bool) -> str:
             if fmt != "json":
                 raise MlsdError("--all exports JSON only: add --format json")
             records = [h.load(r["id"]) for r in reversed(h.sessions())]
-            dump = {"format": DUMP_FORMAT, "version": DUMP_VERSION, "sessions": [r.to_json() for r in records]}
+            dump = {
+                "format": DUMP_FORMAT,
+                "version": DUMP_VERSION,
+                "sessions": [r.to_json() for r in records],
+            }
             return json.dumps(dump, indent=1, ensure_ascii=False) + "\n"
         if not session:
             raise MlsdError("name a session (see `mlsd history`) or use --all")

@@ -101,23 +101,19 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise BankError(
-                f"{self.doc.file}: document expands to over {MAX_NODES:,} values "
-                "(alias expansion?); refused"
+                f"{self.doc.file}: document expands to over {MAX_NODES:,} values (alias expansion?); refused"
             )
         if depth > MAX_DEPTH:
             raise BankError(f"{self.doc.file}:{node.start_mark.line + 1}: nested too deeply")
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if node.tag not in SAFE_TAGS:
-            raise BankError(
-                f"{self.doc.file}:{node.start_mark.line + 1}: unsupported YAML tag {node.tag}"
-            )
+            raise BankError(f"{self.doc.file}:{node.start_mark.line + 1}: unsupported YAML tag {node.tag}")
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise BankError(
-                        f"{self.doc.file}:{key_node.start_mark.line + 1}: "
-                        "mapping keys must be plain values"
+                        f"{self.doc.file}:{key_node.start_mark.line + 1}: mapping keys must be plain values"
                     )
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise BankError(
@@ -131,8 +127,9 @@ class _Builder:
                     key = str(key)
                 if key in out:
                     self.doc.duplicate_keys.append((key_node.start_mark.line + 1, str(key)))
-                self.doc.lines[(*path, key)] = key_node.start_mark.line + 1
-                out[key] = self.build(value_node, (*path, key), depth + 1)
+                key_path = (*path, key)
+                self.doc.lines[key_path] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, key_path, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]

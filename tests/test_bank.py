@@ -104,7 +104,11 @@ def test_duplicate_question_ids_across_banks(mini_bank: Path, tmp_path: Path) ->
 
 
 def test_id_must_match_file_name_and_be_a_slug(mini_bank: Path) -> None:
-    _write(mini_bank, "questions/good-name.yaml", "id: Bad_Name\ntitle: t\nprompt: p\ntags: []\ndifficulty: easy\n")
+    _write(
+        mini_bank,
+        "questions/good-name.yaml",
+        "id: Bad_Name\ntitle: t\nprompt: p\ntags: []\ndifficulty: easy\n",
+    )
     _, problems = bank.validate([mini_bank])
     assert any("good-name.yaml:1: id 'Bad_Name' must be a lower-case slug" in p for p in problems)
 
@@ -157,7 +161,7 @@ def test_unsafe_yaml_tags_are_not_executed(tmp_path: Path) -> None:
     from mlsd_drill import yamlio
 
     p = _write(tmp_path, "evil.yaml", "x: !!python/object/apply:os.system ['echo pwned']\n")
-    with pytest.raises(BankError, match="evil.yaml:1"):
+    with pytest.raises(BankError, match=r"evil\.yaml:1"):
         yamlio.load(p)
 
 
@@ -167,7 +171,9 @@ def test_bank_option_uses_only_named_banks(mini_bank: Path) -> None:
     assert [q["id"] for q in json.loads(result.stdout)] == ["toy-ranker"]
 
 
-def test_env_bank_path_and_user_bank_are_added(mini_bank: Path, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_env_bank_path_and_user_bank_are_added(
+    mini_bank: Path, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("MLSD_BANKS", str(mini_bank))
     user = home / "bank"
     _write(user, "questions/my-own.yaml", "id: my-own\ntitle: Mine\nprompt: p\ntags: [x]\ndifficulty: hard\n")

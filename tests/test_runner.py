@@ -49,7 +49,9 @@ class ScriptedPrompter:
     def intro(self, question, state) -> None:  # type: ignore[no-untyped-def]
         pass
 
-    def stage(self, view: StageView, clock: Callable[[], float], on_draft: Callable[[str], None]) -> StageOutcome:
+    def stage(
+        self, view: StageView, clock: Callable[[], float], on_draft: Callable[[str], None]
+    ) -> StageOutcome:
         self.views.append(view)
         step = self.steps.pop(0)
         text = view.text + step.text
@@ -96,7 +98,12 @@ def make(tmp_path: Path, steps: list[Step], **kw) -> tuple[Drill, ScriptedPrompt
     prompter = ScriptedPrompter(clock, steps)
     store = DraftStore(tmp_path / "drafts")
     state = new_state(q, [q.bank], **kw)
-    return Drill(q, b.rubric_for(q.id), state, prompter, store, clock, random.Random(1)), prompter, clock, store
+    return (
+        Drill(q, b.rubric_for(q.id), state, prompter, store, clock, random.Random(1)),
+        prompter,
+        clock,
+        store,
+    )
 
 
 def test_full_drill_scores_and_self_scores(tmp_path: Path) -> None:
@@ -109,7 +116,18 @@ def test_full_drill_scores_and_self_scores(tmp_path: Path) -> None:
     assert auto["velocity-features"] and not mine["velocity-features"]
     assert rep.self_.percent < rep.auto.percent
     assert rep.rating == 3
-    assert [v.stage for v in p.views] == ["clarify", "clarify", "data", "data", "model", "model", "serve", "serve", "monitor", "monitor"]
+    assert [v.stage for v in p.views] == [
+        "clarify",
+        "clarify",
+        "data",
+        "data",
+        "model",
+        "model",
+        "serve",
+        "serve",
+        "monitor",
+        "monitor",
+    ]
     assert [v.followup for v in p.views] == [False, True] * 5
     # follow-up replies count towards the stage's answer
     assert "random holdout" in rep.state.stages[1].answer_text
@@ -175,7 +193,7 @@ def test_ctrl_c_saves_and_resume_continues_with_text_and_time(tmp_path: Path) ->
     # resume: the same stage, with the text and the time already used
     b = bank.load()
     q = b.questions["fraud-detection"]
-    p2 = ScriptedPrompter(clock, [Step("backs; velocity features.")] + list(FULL[3:]))
+    p2 = ScriptedPrompter(clock, [Step("backs; velocity features."), *list(FULL[3:])])
     d2 = Drill(q, b.rubric_for(q.id), st, p2, store, clock, random.Random(1))
     rep = d2.run()
     first = p2.views[0]
@@ -185,7 +203,7 @@ def test_ctrl_c_saves_and_resume_continues_with_text_and_time(tmp_path: Path) ->
 
 
 def test_ctrl_c_then_carry_on_keeps_the_text(tmp_path: Path) -> None:
-    steps = [Step("half", seconds=30, how="interrupt"), Step(" and the rest")] + list(FULL[1:])
+    steps = [Step("half", seconds=30, how="interrupt"), Step(" and the rest"), *list(FULL[1:])]
     d, p, _, _ = make(tmp_path, steps)
     p.pause_answers = [False]
     rep = d.run()

@@ -13,7 +13,9 @@ def rubric(*items: Item) -> Rubric:
     return Rubric("q", tuple(items))
 
 
-def item(iid: str, *signals: str | tuple[str, ...], stage: str = "model", weight: int = 1, level: str = "mid") -> Item:
+def item(
+    iid: str, *signals: str | tuple[str, ...], stage: str = "model", weight: int = 1, level: str = "mid"
+) -> Item:
     sigs = tuple(s if isinstance(s, tuple) else (s,) for s in signals)
     return Item(iid, stage, f"text of {iid}", sigs, f"why {iid}", weight, level)
 
@@ -169,6 +171,8 @@ def test_heading_synonyms(heading: str, stage: str | None) -> None:
 
 
 def test_markdown_sections() -> None:
-    text = "intro words\n# Data\nd1\n### Candidate generation\nd2\n## SERVING\ns1\nMonitoring\n----------\nm1\n"
+    text = (
+        "intro words\n# Data\nd1\n### Candidate generation\nd2\n## SERVING\ns1\nMonitoring\n----------\nm1\n"
+    )
     secs = [(s.stage, s.text.strip()) for s in parse_markdown(text).sections]
     assert secs == [(None, "intro words"), ("data", "d1\nd2"), ("serve", "s1"), ("monitor", "m1")]

@@ -3,6 +3,7 @@
 Usage: python tools/content_stats.py [ID ...]
 Prints, per question, counts that the content rules of the bank ask for.
 """
+
 from __future__ import annotations
 
 import sys
@@ -48,8 +49,10 @@ def check(qid: str) -> list[str]:
     sigs = [repr(sorted(map(repr, i["signals"]))) for i in items]
     if len(set(sigs)) != len(sigs):
         problems.append("two items share exactly the same signals")
-    print(f"{qid}: {len(items)} items, stages {dict(per_stage)}, levels {dict(levels)}, "
-          f"followups {sum(fups.values())}")
+    print(
+        f"{qid}: {len(items)} items, stages {dict(per_stage)}, levels {dict(levels)}, "
+        f"followups {sum(fups.values())}"
+    )
     return problems
 
 

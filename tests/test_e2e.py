@@ -1,0 +1,198 @@
+"""End to end: the installed `mlsd` in a pseudo-terminal, typed into as a person would."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+pyte = pytest.importorskip("pyte")
+
+pytestmark = pytest.mark.e2e
+
+ESC_ENTER = "\x1b\r"
+
+
+class Terminal(pexpect.spawn):  # type: ignore[misc]
+    """A pty with a terminal emulator (pyte) behind it.
+
+    Everything the program prints is fed to the emulator, which also answers
+    the program's cursor-position requests as a real terminal would, so tests
+    can read the screen a person would see.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        rows, cols = kwargs["dimensions"]
+        self.screen = pyte.Screen(cols, rows)
+        self.screen.write_process_input = self.send
+        self.stream = pyte.Stream(self.screen)
+
+    def read_nonblocking(self, size=1, timeout=-1):  # type: ignore[no-untyped-def]
+        data = super().read_nonblocking(size, timeout)
+        self.stream.feed(data)
+        return data
+
+    def display(self) -> str:
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def pump(self, seconds: float) -> None:
+        """Keep reading (and emulating) output for a while, like a terminal left open."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            with contextlib.suppress(pexpect.TIMEOUT):
+                self.read_nonblocking(65536, 0.1)
+
+    def wait_screen(self, pattern: str, timeout: float = 10.0) -> re.Match[str]:
+        """Wait until the screen shows `pattern` (a regex); return the match."""
+        deadline = time.time() + timeout
+        while True:
+            m = re.search(pattern, self.display())
+            if m:
+                return m
+            if time.time() > deadline:
+                raise AssertionError(f"screen never showed {pattern!r}:\n{self.display()}")
+            with contextlib.suppress(pexpect.TIMEOUT):
+                self.read_nonblocking(65536, 0.1)
+
+
+def spawn(mlsd_bin: str, args: list[str], env: dict[str, str]) -> Terminal:
+    e = dict(env)
+    e.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40", "PYTHONUNBUFFERED": "1"})
+    return Terminal(mlsd_bin, args, env=e, dimensions=(40, 120), encoding="utf-8", timeout=30)
+
+
+def type_text(child, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type in small bursts, the way fingers do."""
+    for i in range(0, len(text), 4):
+        child.send(text[i : i + 4])
+        time.sleep(0.01)
+
+
+def answer_box(child, text: str) -> None:  # type: ignore[no-untyped-def]
+    child.expect("left")  # the countdown toolbar is up
+    type_text(child, text)
+    time.sleep(0.1)
+    child.send(ESC_ENTER)
+
+
+def finish_end_screens(child) -> None:  # type: ignore[no-untyped-def]
+    child.expect("Self-score")
+    time.sleep(0.3)
+    child.send("\r")
+    child.expect("How did it go")
+    time.sleep(0.3)
+    child.send("\r")
+    child.expect("Saved as session")
+    child.expect(pexpect.EOF)
+
+
+def test_full_drill(mlsd_bin: str, env: dict[str, str]) -> None:
+    child = spawn(mlsd_bin, ["drill", "fraud-detection", "--minutes", "20"], env)
+    child.expect("Design a real-time fraud detection")
+    answers = [
+        "We are the issuer. Latency budget p99 under 100 ms.",
+        "Velocity features per card over 1h and 24h; labels from chargebacks.",
+        "Baseline logistic regression then GBDT; PR-AUC offline.",
+        "Shadow mode then an A/B test; fall back to rules on timeout.",
+        "PSI drift on the score distribution; retrain weekly.",
+    ]
+    for text in answers:
+        answer_box(child, text)  # the stage
+        child.expect("Interviewer:")
+        answer_box(child, "short reply")  # its follow-up
+    child.expect("Automatic score")
+    finish_end_screens(child)
+    child.close()
+    assert child.exitstatus == 0
+    out = subprocess.run([mlsd_bin, "history", "--json"], env=env, capture_output=True, text=True, check=True)
+    sessions = json.loads(out.stdout)
+    assert len(sessions) == 1 and sessions[0]["question_id"] == "fraud-detection"
+    assert sessions[0]["auto_score"] > 0
+
+
+def test_countdown_is_visible_and_ticks(mlsd_bin: str, env: dict[str, str]) -> None:
+    child = spawn(mlsd_bin, ["drill", "ad-click-prediction"], env)
+    first = child.wait_screen(r"clarify\s+(\d\d:\d\d) left\s+interview (\d\d:\d\d)")
+    assert first.group(1) in ("05:00", "04:59")
+    assert first.group(2) in ("45:00", "44:59")
+    assert "Esc Enter submit" in child.display()
+    child.pump(2.5)
+    later = child.wait_screen(r"clarify\s+(\d\d:\d\d) left")
+    assert later.group(1) < first.group(1)  # it ticks on screen without any key pressed
+    child.kill(signal.SIGKILL)
+
+
+def test_strict_auto_submits(mlsd_bin: str, env: dict[str, str]) -> None:
+    # 0.5 minutes in all: the clarify stage has about 3 seconds
+    child = spawn(mlsd_bin, ["drill", "fraud-detection", "--minutes", "0.5", "--strict"], env)
+    child.expect("left")
+    type_text(child, "partial thought about laten")
+    child.expect("Time is up", timeout=15)
+    child.expect("Interviewer:")  # moved on by itself
+    child.kill(signal.SIGKILL)
+    drafts = list((Path(env["MLSD_DRILL_HOME"]) / "drafts").glob("*.json"))
+    state = json.loads(drafts[0].read_text())
+    clarify = state["stages"][0]
+    assert clarify["done"] and clarify["auto_submitted"]
+    assert clarify["text"] == "partial thought about laten"
+
+
+def test_ctrl_c_then_resume(mlsd_bin: str, env: dict[str, str]) -> None:
+    child = spawn(mlsd_bin, ["drill", "video-recommendations", "--minutes", "30"], env)
+    answer_box(child, "Objective is long-term watch time and satisfaction.")
+    child.expect("Interviewer:")
+    answer_box(child, "About 200 ms at p99.")
+    child.expect("Stage 2/5")
+    child.expect("left")
+    type_text(child, "Implicit feedback: watch time, likes")
+    time.sleep(0.2)
+    child.sendcontrol("c")
+    child.expect("Save and quit")
+    child.send("\r")
+    child.expect("mlsd resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+    again = spawn(mlsd_bin, ["resume"], env)
+    again.wait_screen("Stage 2/5")
+    again.wait_screen("Implicit feedback: watch time, likes")  # the text already typed
+    again.wait_screen(r"data\s+\d\d:\d\d left")
+    type_text(again, ", skips and shares.")
+    again.send(ESC_ENTER)
+    again.expect("Interviewer:")
+    again.kill(signal.SIGKILL)
+    state = json.loads(next((Path(env["MLSD_DRILL_HOME"]) / "drafts").glob("*.json")).read_text())
+    assert state["stages"][1]["text"] == "Implicit feedback: watch time, likes, skips and shares."
+    assert state["minutes"] == 30  # the options came back without repeating them
+
+
+def test_killed_drill_keeps_its_draft(mlsd_bin: str, env: dict[str, str]) -> None:
+    child = spawn(mlsd_bin, ["drill", "ad-click-prediction"], env)
+    child.expect("left")
+    type_text(child, "Advertisers pay per click; we predict pCTR for the auction.")
+    time.sleep(2.5)  # the promise: at most the last 2 seconds are lost
+    os.kill(child.pid, signal.SIGKILL)
+    child.close()
+
+    again = spawn(mlsd_bin, ["resume"], env)
+    again.wait_screen("Stage 1/5")
+    again.wait_screen("Advertisers pay per click; we predict pCTR for the auction.")
+    again.wait_screen(r"clarify\s+0[0-4]:\d\d left")  # time already used was kept
+    again.kill(signal.SIGKILL)
+
+
+def test_drill_without_a_terminal_points_to_score(mlsd_bin: str, env: dict[str, str]) -> None:
+    out = subprocess.run([mlsd_bin, "drill"], env=env, input="", capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "mlsd score" in out.stderr
+    assert "Traceback" not in out.stderr

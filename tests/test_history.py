@@ -1,0 +1,229 @@
+"""Practice history: storage, faults, export/import, stats and scheduling."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlsd_drill import bank, scheduler, stats
+from mlsd_drill.cli import app
+from mlsd_drill.errors import HistoryError
+from mlsd_drill.history import SCHEMA_VERSION, History, SessionRecord
+
+runner = CliRunner()
+
+
+def record(
+    sid: str,
+    qid: str = "fraud-detection",
+    score: float = 50.0,
+    when: str = "2026-11-01T10:00:00+00:00",
+    tags: list[str] | None = None,
+    missed: tuple[str, ...] = ("a",),
+) -> SessionRecord:
+    stages = [
+        {
+            "stage": s,
+            "answer": f"{s} text",
+            "budget": 300.0,
+            "elapsed": 360.0 if s == "data" else 200.0,
+            "overtime": 60.0 if s == "data" else 0.0,
+            "auto_pct": score,
+            "self_pct": score - (10 if s == "serve" else 0),
+            "followup_ask": None,
+            "followup_reply": None,
+            "auto_submitted": False,
+        }
+        for s in ("clarify", "data", "model", "serve", "monitor")
+    ]
+    items = [
+        {
+            "id": i,
+            "stage": "data",
+            "text": f"point {i}",
+            "why": "because",
+            "weight": 2,
+            "level": "mid",
+            "auto_hit": i not in missed,
+            "self_hit": i not in missed,
+            "evidence": None,
+            "found_in": None,
+        }
+        for i in ("a", "b", "c")
+    ]
+    return SessionRecord(
+        sid,
+        qid,
+        "Title",
+        tags or ["fraud", "real-time"],
+        "hard",
+        "drill",
+        when,
+        when,
+        score,
+        score,
+        "mid",
+        3,
+        False,
+        None,
+        100,
+        stages,
+        items,
+    )
+
+
+def test_schema_migrations_are_recorded(home: Path) -> None:
+    with History() as h:
+        rows = list(h.conn.execute("SELECT version FROM schema_migrations"))
+        assert [r[0] for r in rows] == list(range(1, SCHEMA_VERSION + 1))
+        assert h.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert (home / "history.sqlite3").exists()
+
+
+def test_newer_database_is_refused(home: Path) -> None:
+    home.mkdir(parents=True)
+    conn = sqlite3.connect(home / "history.sqlite3")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    result = runner.invoke(app, ["history"])
+    assert result.exit_code == 2
+    assert "newer mlsd" in result.stderr and "history.sqlite3" in result.stderr
+
+
+def test_corrupt_database_is_kept_and_named(home: Path) -> None:
+    home.mkdir(parents=True)
+    db = home / "history.sqlite3"
+    junk = b"this is not a database at all" * 100
+    db.write_bytes(junk)
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 2
+    assert str(db) in result.stderr and "damaged" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert db.read_bytes() == junk  # never silently overwritten
+    assert (home / "history.sqlite3.corrupt-backup").read_bytes() == junk
+
+
+def _finish_one(args: tuple[str, str]) -> str:
+    home, sid = args
+    import os
+
+    os.environ["MLSD_DRILL_HOME"] = home
+    with History() as h:
+        return h.add_session(record(sid))
+
+
+def test_two_drills_finishing_together_are_both_recorded(home: Path) -> None:
+    with History():
+        pass  # create the schema first, as the first drill would
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        done = pool.map(_finish_one, [(str(home), f"s{i:03d}") for i in range(20)])
+    assert len(done) == 20
+    with History() as h:
+        assert len(h.all_ids()) == 20
+
+
+def test_export_import_round_trip_without_duplicates(home: Path, tmp_path: Path) -> None:
+    with History() as h:
+        h.add_session(record("aaa111"))
+        h.add_session(record("bbb222", when="2026-11-02T10:00:00+00:00"))
+    dump = tmp_path / "dump.json"
+    result = runner.invoke(app, ["export", "--all", "--format", "json", "-o", str(dump)])
+    assert result.exit_code == 0
+    assert len(json.loads(dump.read_text())["sessions"]) == 2
+    again = runner.invoke(app, ["import", str(dump)])
+    assert "imported 0 session(s), skipped 2" in again.stdout
+    (home / "history.sqlite3").unlink()
+    for p in home.glob("history.sqlite3-*"):
+        p.unlink()
+    fresh = runner.invoke(app, ["import", str(dump)])
+    assert "imported 2 session(s)" in fresh.stdout
+    with History() as h:
+        assert h.load("bbb222").stages[1]["overtime"] == 60.0
+
+
+def test_import_rejects_other_json(tmp_path: Path) -> None:
+    f = tmp_path / "x.json"
+    f.write_text('{"hello": 1}')
+    result = runner.invoke(app, ["import", str(f)])
+    assert result.exit_code == 2 and "not an mlsd export" in result.stderr
+
+
+def test_export_markdown_is_readable(home: Path) -> None:
+    with History() as h:
+        h.add_session(record("ccc333"))
+    result = runner.invoke(app, ["export", "1", "--format", "md"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Title")
+    assert "## Missed (1)" in result.stdout and "point a" in result.stdout
+
+
+def test_history_review_and_unknown_session(home: Path) -> None:
+    with History() as h:
+        h.add_session(record("old000", when="2026-10-01T10:00:00+00:00"))
+        h.add_session(record("new999", when="2026-11-01T10:00:00+00:00"))
+    data = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
+    assert [d["id"] for d in data] == ["new999", "old000"]
+    assert "serve text" in runner.invoke(app, ["review", "2"]).stdout
+    bad = runner.invoke(app, ["review", "zzz"])
+    assert bad.exit_code == 2 and "no session 'zzz'" in bad.stderr
+
+
+def test_stats(home: Path) -> None:
+    today = datetime(2026, 11, 3, tzinfo=timezone.utc).date()
+    with History() as h:
+        for i, day in enumerate(("2026-10-20", "2026-11-01", "2026-11-02", "2026-11-03")):
+            h.add_session(record(f"s{i}", score=40 + 10 * i, when=f"{day}T09:00:00+00:00"))
+        s = stats.compute(h, today=today)
+    assert s.sessions == 4
+    assert [v for _, v in s.overall] == [40, 50, 60, 70]
+    assert min(s.stage_avg, key=s.stage_avg.get) == "serve"
+    assert s.missed_items[0]["id"] == "a" and s.missed_items[0]["missed"] == 4
+    assert s.time["data"]["share_over"] == 1.0
+    assert s.streak == 3 and s.best_streak == 3
+
+
+def test_next_uses_fsrs_due_cards_then_weakest_tag(home: Path) -> None:
+    b = bank.load()
+    with History() as h:
+        first = scheduler.pick_next(b, h)
+        assert first is not None and "not practised" in first.reason
+        h.add_session(
+            record("x1", qid="fraud-detection", score=20, tags=list(b.questions["fraud-detection"].tags))
+        )
+        then = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        due = scheduler.review(h, "fraud-detection", 1, when=then)  # "again"
+        assert due > then
+        rec = scheduler.pick_next(b, h, now=due + timedelta(minutes=1))
+        assert rec is not None and rec.question.id == "fraud-detection" and "due" in rec.reason
+        later = scheduler.review(h, "fraud-detection", 4, when=due)  # "easy" pushes it out
+        assert later - due > due - then
+        rec = scheduler.pick_next(b, h, now=due + timedelta(minutes=2))
+        assert rec is not None and rec.question.id != "fraud-detection"
+        assert set(rec.question.tags) & set(b.questions["fraud-detection"].tags)
+
+
+def test_busy_database_gives_a_message(home: Path) -> None:
+    with History() as h:
+        h.add_session(record("one"))
+    blocker = sqlite3.connect(home / "history.sqlite3", isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        import mlsd_drill.history as hist
+
+        old = hist.BUSY_TIMEOUT_MS
+        hist.BUSY_TIMEOUT_MS = 200
+        try:
+            with History() as h2, pytest.raises(HistoryError, match=r"busy|another mlsd"):
+                h2.add_session(record("two"))
+        finally:
+            hist.BUSY_TIMEOUT_MS = old
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
