@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlsd_drill import paths
 from mlsd_drill.errors import BankError
@@ -32,6 +33,9 @@ from mlsd_drill.model import (
     StageSpec,
 )
 from mlsd_drill.yamlio import Located
+
+if TYPE_CHECKING:
+    from mlsd_drill.bankcache import BankCache
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # C0 controls except tab and newline, DEL, C1 controls, and bidirectional overrides
@@ -364,11 +368,34 @@ def _load_doc(path: Path) -> Located:
     return yamlio.load(path)
 
 
-def collect(dirs: Sequence[Path], *, rubrics: bool = True) -> tuple[Bank, list[Problem], list[str]]:
+@dataclass
+class QuestionEntry:
+    """What reading one question file gave: the question, or why not."""
+
+    question: Question | None
+    problems: list[Problem]
+    broken: str | None = None  # unreadable / not YAML: the one-line reason
+    id_line: int = 1
+
+
+def _read_question(path: Path) -> QuestionEntry:
+    try:
+        doc = _load_doc(path)
+    except BankError as e:
+        return QuestionEntry(None, [], broken=str(e))
+    q, probs = check_question(doc)
+    return QuestionEntry(q, probs, id_line=doc.line(("id",)))
+
+
+def collect(
+    dirs: Sequence[Path], *, rubrics: bool = True, cache: BankCache | None = None
+) -> tuple[Bank, list[Problem], list[str]]:
     """Load every file of the banks in `dirs`.
 
     Returns the usable bank, every problem found (file:line) and the files that
     could not be used at all (unreadable, not YAML), as one-line messages.
+    With a cache, question files unchanged since they were last read are not
+    parsed again (`mlsd list` then never imports yaml).
     """
     bank = Bank()
     problems: list[Problem] = []
@@ -376,19 +403,22 @@ def collect(dirs: Sequence[Path], *, rubrics: bool = True) -> tuple[Bank, list[P
     origin: dict[str, Path] = {}
     for d in dirs:
         for path in _yaml_files(d / "questions"):
-            try:
-                doc = _load_doc(path)
-            except BankError as e:
-                broken.append(str(e))
+            entry = cache.question(path) if cache is not None else None
+            if entry is None:
+                entry = _read_question(path)
+                if cache is not None:
+                    cache.store(path, entry)
+            if entry.broken:
+                broken.append(entry.broken)
                 continue
-            q, probs = check_question(doc)
-            problems.extend(probs)
+            problems.extend(entry.problems)
+            q = entry.question
             if q is None:
                 continue
             if q.id in bank.questions:
                 first = origin[q.id]
                 problems.append(
-                    Problem(path, doc.line(("id",)), f"duplicate question id '{q.id}' (also in {first})")
+                    Problem(path, entry.id_line, f"duplicate question id '{q.id}' (also in {first})")
                 )
                 continue
             origin[q.id] = path
@@ -445,8 +475,12 @@ def _with_bank(q: Question, bank_dir: Path) -> Question:
 
 def load(dirs: Sequence[Path] | None = None, *, rubrics: bool = True) -> Bank:
     """Load banks for use: broken files are skipped, each with one warning line."""
+    from mlsd_drill.bankcache import BankCache
+
     resolved = resolve_bank_dirs(dirs)
-    bank, problems, broken = collect(resolved, rubrics=rubrics)
+    cache = BankCache.open()
+    bank, problems, broken = collect(resolved, rubrics=rubrics, cache=cache)
+    cache.save()
     warned: set[Path] = set()
     for msg in broken:
         bank.warnings.append(f"skipped {msg}")

@@ -31,7 +31,10 @@ from mlsd_drill.model import (
     ScoreResult,
 )
 from mlsd_drill.text import (
+    AVOID_CUES,
     COMMON_WORDS,
+    NEGATION_REACH,
+    PROBLEM_STEMS,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     NOT_NEGATION_AFTER,
@@ -50,7 +53,7 @@ from mlsd_drill.text import (
 ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
     ("ctr", "click through rate"),
     ("cvr", "conversion rate"),
-    ("ab test", "split test", "online experiment", "online controlled experiment"),
+    ("ab test", "ab", "split test", "online experiment", "online controlled experiment"),
     ("ann", "approximate nearest neighbour", "approximate nearest neighbor"),
     ("knn", "k nearest neighbour", "k nearest neighbor"),
     ("auc", "area under curve"),
@@ -379,18 +382,23 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     rs = sent.content[start]
     re_ = sent.content[end - 1]
     cl = clause[rs]
-    lo = max(0, rs - 6)
-    for j in range(rs - 1, lo - 1, -1):
+    # "avoid X" rejects a technique but embraces a remedy ("avoid leakage")
+    problem = any(st in PROBLEM_STEMS for st in sent.stems[start:end])
+    for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
         if clause[j] != cl:
             break
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
         if w in NEGATION_CUES and nxt not in NOT_NEGATION_AFTER:
             return True
+        if w in AVOID_CUES and not problem:
+            return True
         if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
             return True
-    hi = min(len(words), re_ + 6)
-    for j in range(re_ + 1, hi):
+    after = re_ + 1
+    if after < len(words) and words[after] == "no" and (after + 1 == len(words) or clause[after + 1] != cl):
+        return True  # "drift detection - no, ..."
+    for j in range(after, min(len(words), re_ + 6)):
         if clause[j] != cl:
             break
         w = words[j]

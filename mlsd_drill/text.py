@@ -20,6 +20,18 @@ STOPWORDS = frozenset(
 
 # Words that reject what follows them ("no velocity features", "skip A/B tests").
 NEGATION_CUES = frozenset(["no", "not", "never", "without", "skip", "skipping", "skipped", "skips", "nor", "neither", "none", "nothing"])
+# How far back in its clause a cue reaches ("not worried about a feedback loop
+# from declined transactions" rejects all of it).
+NEGATION_REACH = 10
+# "avoid multi-task heads" rejects; "avoid leakage" does not: the cue counts only
+# when what follows is not itself a problem to be avoided (stems).
+AVOID_CUES = frozenset({"avoid", "avoiding", "avoided", "avoids"})
+PROBLEM_STEMS = frozenset(
+    "leak leakag overfit skew bias drift stale stalenes duplic feedback loop outag downtim spike "
+    "bottleneck hotspot regress clickbait bubbl echo cannib timeout contention collaps imbal noisi "
+    "nois error mistak bug failur incid risk harm toxic misinform spam fraud abus loss lost "
+    "degrad decay starv overload thunder herd exposur bias cold start penalti churn".split()
+)
 # Two-word cues; stored joined with a space.
 NEGATION_BIGRAMS = frozenset({"rather than", "instead of", "leave out", "leaving out"})
 # "no more than 100 ms" is a constraint, not a rejection.
@@ -53,6 +65,34 @@ _REWRITES = [
     (re.compile(r"&"), " and "),
     (re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
 ]
+# Note-taking shorthand, expanded word by word ("neg downsample", "feats", "hist CTR").
+# Ambiguous short forms (pos, adv, lr, dist, lat) are left alone or handled in context.
+SHORTHAND = {
+    "feat": "feature", "feats": "features", "emb": "embedding", "embs": "embeddings",
+    "clf": "classifier", "calib": "calibration", "hist": "historical", "imp": "impression",
+    "imps": "impressions", "impr": "impression", "imprs": "impressions", "req": "request",
+    "reqs": "requests", "ctx": "context", "cand": "candidate", "cands": "candidates",
+    "eval": "evaluation", "evals": "evaluations", "prob": "probability", "probs": "probabilities",
+    "pred": "prediction", "preds": "predictions", "seq": "sequence", "txn": "transaction",
+    "txns": "transactions", "acct": "account", "accts": "accounts", "msg": "message",
+    "msgs": "messages", "docs": "documents", "auth": "authorization", "avg": "average",
+    "thresh": "threshold", "agg": "aggregate", "aggs": "aggregates", "regr": "regression",
+    "recs": "recommendations", "reco": "recommendation", "recos": "recommendations",
+    "neg": "negative", "negs": "negatives", "perf": "performance", "prod": "production",
+    "infra": "infrastructure", "approx": "approximate", "info": "information",
+    "env": "environment", "mgmt": "management", "async": "asynchronous", "params": "parameters",
+    "param": "parameter", "qry": "query", "usr": "user", "usrs": "users", "freq": "frequency",
+    "hrs": "hours", "hr": "hour", "mins": "minutes", "secs": "seconds", "w": "with",
+    "b4": "before", "thru": "through", "btw": "between", "impt": "important", "dedupe": "deduplicate",
+    "reg": "regularization", "dims": "dimensions", "dim": "dimension", "vecs": "vectors",
+    "vec": "vector", "cfg": "configuration", "stats": "statistics", "sim": "similarity",
+}
+_CONTEXT_REWRITES = [
+    (re.compile(r"\bpos\.?\s+bias"), "position bias"),
+    (re.compile(r"\bpos\s*/\s*neg\b"), "positive negative"),
+    (re.compile(r"\blr\b(?!\s*(?:schedule|decay|warm|=|of|\d))"), "logistic regression"),
+]
+
 _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
 )
@@ -83,6 +123,8 @@ def prenormalize(text: str) -> str:
     for pattern, repl in _CONTRACTIONS:
         s = pattern.sub(repl, s)
     for pattern, repl in _REWRITES:
+        s = pattern.sub(repl, s)
+    for pattern, repl in _CONTEXT_REWRITES:
         s = pattern.sub(repl, s)
     return s
 
@@ -176,7 +218,7 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
                 continue
             para_no += 1
             for raw in split_sentences(para):
-                tokens = _TOKEN.findall(prenormalize(raw))
+                tokens = _tokens(raw)
                 words: list[str] = []
                 clause: list[int] = []
                 c = 0
@@ -199,6 +241,14 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     for sent, content_words in pending:
         sent.stems = [_STEM_CACHE.get(w) or stem(w) for w in content_words]
     return sentences
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for t in _TOKEN.findall(prenormalize(text)):
+        full = SHORTHAND.get(t)
+        out.extend(full.split() if full else (t,))
+    return out
 
 
 def phrase_tokens(phrase: str) -> list[str]:
