@@ -416,7 +416,7 @@ def history_cmd(
     with History() as h:
         rows = h.sessions(limit=limit if limit > 0 else None)
     if as_json:
-        _print_json([{k: r[k] for k in r} | {"tags": json.loads(r["tags"])} for r in rows])
+        _print_json([dict(zip(r.keys(), r, strict=True)) | {"tags": json.loads(r["tags"])} for r in rows])
         return
     from mlsd_drill.report import console, history_table
 
