@@ -150,6 +150,8 @@ class Compiled:
     first_stems: set[str] = field(default_factory=set)
     deletes: dict[str, set[str]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # typo target form -> signal stem
+    prefixes: set[str] = field(default_factory=set)  # first 4 letters of every signal stem
+    word_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word -> signal stems it counts as
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -236,6 +238,7 @@ def compile_rubric(rubric: Rubric) -> Compiled:
         for word in phrase_tokens(ci.item.text + " " + ci.item.why):
             c.known.add(stem(word))
     c.known |= c.vocab
+    c.prefixes = {v[:4] for v in c.vocab}
     # typo targets: every signal stem, and every signal word as written (a typo
     # can change what the stemmer strips: "calibraton" is one letter from
     # "calibration" but its stem is far from "calibr")
@@ -294,15 +297,18 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
         words = [sent.words[i] for i in sent.content]
         n = len(stems)
         for p, st in enumerate(stems):
-            if st in c.vocab:
-                index[st][(si, p)].append(1)
-            else:
-                for alt in _fuzzy(c, st, words[p]):
-                    index[alt][(si, p)].append(1)
+            targets = c.word_targets.get(words[p])
+            if targets is None:
+                targets = (st,) if st in c.vocab else _fuzzy(c, st, words[p])
+                c.word_targets[words[p]] = targets
+            for t in targets:
+                index[t][(si, p)].append(1)
             if p + 1 < n:
-                joined = stem(words[p] + words[p + 1])
-                if joined in c.vocab:
-                    index[joined][(si, p)].append(2)
+                pair = words[p] + words[p + 1]
+                if pair[:4] in c.prefixes:  # cheap test before stemming the pair
+                    joined = stem(pair)
+                    if joined in c.vocab:
+                        index[joined][(si, p)].append(2)
     return index
 
 
@@ -437,10 +443,17 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> l
 def _match_item(
     ci: _CompiledItem, index: _Index, sentences: list[Sentence]
 ) -> tuple[list[list[int]], int | None]:
-    """Evidence candidates (lists of sentence indices) and a rejecting sentence, if any."""
+    """Evidence candidates (lists of sentence indices) and a rejecting sentence, if any.
+
+    Stops at the first signal that finds evidence in the item's own stage: more
+    signals could not change the verdict, only offer other evidence.
+    """
     candidates: list[list[int]] = []
     rejected: int | None = None
+    own = ci.item.stage
     for sig in ci.signals:
+        if any(sentences[c[0]].stage == own for c in candidates):
+            break
         per_phrase = [_phrase_hits(index, ph, sentences) for ph in sig]
         for hits in per_phrase:
             for h in hits:

@@ -47,23 +47,25 @@ CLAUSE_BREAK_WORDS = frozenset(
     ["but", "and", "so", "then", "because", "while", "whereas", "although", "though", "however", "also", "plus", "which"]
 )
 
+# (literal that must be present, pattern, replacement): the literal test skips
+# patterns that cannot match, which is most of them for most answers.
 _CONTRACTIONS = [
-    (re.compile(r"\bwon't\b"), "will not"),
-    (re.compile(r"\bcan't\b"), "can not"),
-    (re.compile(r"\bcannot\b"), "can not"),
-    (re.compile(r"\bshan't\b"), "shall not"),
-    (re.compile(r"n't\b"), " not"),
-    (re.compile(r"\b(i|we|you|they|he|she|it)'(d|ll|re|ve|m|s)\b"), r"\1"),
-    (re.compile(r"'s\b"), ""),
+    ("won't", re.compile(r"\bwon't\b"), "will not"),
+    ("can't", re.compile(r"\bcan't\b"), "can not"),
+    ("cannot", re.compile(r"\bcannot\b"), "can not"),
+    ("shan't", re.compile(r"\bshan't\b"), "shall not"),
+    ("n't", re.compile(r"n't\b"), " not"),
+    ("'", re.compile(r"\b(i|we|you|they|he|she|it)'(d|ll|re|ve|m|s)\b"), r"\1"),
+    ("'s", re.compile(r"'s\b"), ""),
 ]
 _REWRITES = [
-    (re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
-    (re.compile(r"\bw\s*/\s*o\b"), "without"),
-    (re.compile(r"\bw/(?=\s)"), "with"),
-    (re.compile(r"\bb/c\b"), "because"),
-    (re.compile(r"@"), " at "),
-    (re.compile(r"&"), " and "),
-    (re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
+    ("/", re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
+    ("/", re.compile(r"\bw\s*/\s*o\b"), "without"),
+    ("w/", re.compile(r"\bw/(?=\s)"), "with"),
+    ("b/c", re.compile(r"\bb/c\b"), "because"),
+    ("@", re.compile(r"@"), " at "),
+    ("&", re.compile(r"&"), " and "),
+    ("", re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
 ]
 # Note-taking shorthand, expanded word by word ("neg downsample", "feats", "hist CTR").
 # Ambiguous short forms (pos, adv, lr, dist, lat) are left alone or handled in context.
@@ -83,14 +85,13 @@ SHORTHAND = {
     "env": "environment", "mgmt": "management", "async": "asynchronous", "params": "parameters",
     "param": "parameter", "qry": "query", "usr": "user", "usrs": "users", "freq": "frequency",
     "hrs": "hours", "hr": "hour", "mins": "minutes", "secs": "seconds", "w": "with",
-    "b4": "before", "thru": "through", "btw": "between", "impt": "important", "dedupe": "deduplicate",
-    "reg": "regularization", "dims": "dimensions", "dim": "dimension", "vecs": "vectors",
+    "b4": "before", "thru": "through", "impt": "important", "dedupe": "deduplicate", "dims": "dimensions", "dim": "dimension", "vecs": "vectors",
     "vec": "vector", "cfg": "configuration", "stats": "statistics", "sim": "similarity",
 }
 _CONTEXT_REWRITES = [
-    (re.compile(r"\bpos\.?\s+bias"), "position bias"),
-    (re.compile(r"\bpos\s*/\s*neg\b"), "positive negative"),
-    (re.compile(r"\blr\b(?!\s*(?:schedule|decay|warm|=|of|\d))"), "logistic regression"),
+    ("pos", re.compile(r"\bpos\.?\s+bias"), "position bias"),
+    ("pos", re.compile(r"\bpos\s*/\s*neg\b"), "positive negative"),
+    ("lr", re.compile(r"\blr\b(?!\s*(?:schedule|decay|warm|=|of|\d))"), "logistic regression"),
 ]
 
 _QUOTES = str.maketrans(
@@ -120,12 +121,9 @@ _SPELLING = {
 def prenormalize(text: str) -> str:
     """Lower-case and rewrite the typing variants that tokenising would lose."""
     s = text.translate(_QUOTES).lower()
-    for pattern, repl in _CONTRACTIONS:
-        s = pattern.sub(repl, s)
-    for pattern, repl in _REWRITES:
-        s = pattern.sub(repl, s)
-    for pattern, repl in _CONTEXT_REWRITES:
-        s = pattern.sub(repl, s)
+    for literal, pattern, repl in (*_CONTRACTIONS, *_REWRITES, *_CONTEXT_REWRITES):
+        if literal in s:
+            s = pattern.sub(repl, s)
     return s
 
 
@@ -206,49 +204,64 @@ def split_sentences(paragraph: str) -> list[str]:
 _PARA_BREAK = re.compile(r"\n\s*\n")
 
 
+_SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
+
+
 def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     """Split stage sections into sentences with tokens, stems and paragraph numbers."""
-    sentences: list[Sentence] = []
+    raw_sentences: list[tuple[str, int, str | None]] = []
     para_no = 0
-    pending: list[tuple[Sentence, list[str]]] = []
-    all_words: list[str] = []
     for stage, body in sections:
-        for para in _PARA_BREAK.split(body):
+        for para in _PARA_BREAK.split(body.replace(_SEP, " ")):
             if not para.strip():
                 continue
             para_no += 1
             for raw in split_sentences(para):
-                tokens = _tokens(raw)
-                words: list[str] = []
-                clause: list[int] = []
-                c = 0
-                for t in tokens:
-                    if t in _CLAUSE_PUNCT:
-                        c += 1
-                        continue
-                    if t in CLAUSE_BREAK_WORDS:
-                        c += 1
-                    words.append(t)
-                    clause.append(c)
-                content = [i for i, w in enumerate(words) if w not in STOPWORDS]
-                sent = Sentence(raw, para_no, stage, words, clause, content, [])
-                content_words = [words[i] for i in content]
-                pending.append((sent, content_words))
-                all_words.extend(content_words)
-                sentences.append(sent)
+                raw_sentences.append((raw, para_no, stage))
+    if not raw_sentences:
+        return []
+    # normalise every sentence in one pass: the rewrites never cross the separator
+    normalised = prenormalize(_SEP.join(r for r, _, _ in raw_sentences)).split(_SEP)
+    sentences: list[Sentence] = []
+    pending: list[list[str]] = []
+    all_words: list[str] = []
+    for (raw, para, stage), norm in zip(raw_sentences, normalised, strict=True):
+        words: list[str] = []
+        clause: list[int] = []
+        c = 0
+        for t in _expand_shorthand(_TOKEN.findall(norm)):
+            if t in _CLAUSE_PUNCT:
+                c += 1
+                continue
+            if t in CLAUSE_BREAK_WORDS:
+                c += 1
+            words.append(t)
+            clause.append(c)
+        content = [i for i, w in enumerate(words) if w not in STOPWORDS]
+        content_words = [words[i] for i in content]
+        sentences.append(Sentence(raw, para, stage, words, clause, content, []))
+        pending.append(content_words)
+        all_words.extend(content_words)
     if all_words:
         stem_many(all_words)  # one batched call fills the cache
-    for sent, content_words in pending:
+    for sent, content_words in zip(sentences, pending, strict=True):
         sent.stems = [_STEM_CACHE.get(w) or stem(w) for w in content_words]
     return sentences
 
 
-def _tokens(text: str) -> list[str]:
+def _expand_shorthand(tokens: list[str]) -> list[str]:
     out: list[str] = []
-    for t in _TOKEN.findall(prenormalize(text)):
+    for t in tokens:
         full = SHORTHAND.get(t)
-        out.extend(full.split() if full else (t,))
+        if full is None:
+            out.append(t)
+        else:
+            out.extend(full.split())
     return out
+
+
+def _tokens(text: str) -> list[str]:
+    return _expand_shorthand(_TOKEN.findall(prenormalize(text)))
 
 
 def phrase_tokens(phrase: str) -> list[str]:

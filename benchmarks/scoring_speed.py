@@ -1,0 +1,90 @@
+"""Scoring speed: a 5,000-word answer against a 60-item rubric (median), and how
+the time grows with answer length (it should be linear).
+
+Baseline in the same run: the naive substring matcher from scoring_quality.py.
+Usage: python benchmarks/scoring_speed.py
+Target: median <= 20 ms for 5,000 words x 60 items.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.scoring_quality import naive  # noqa: E402
+from mlsd_drill import bank  # noqa: E402
+from mlsd_drill.answer import parse_markdown  # noqa: E402
+from mlsd_drill.model import Rubric  # noqa: E402
+from mlsd_drill.scoring import compile_rubric, score  # noqa: E402
+
+
+def rubric_60() -> Rubric:
+    b = bank.load([ROOT])
+    items = list(b.rubric_for("fraud-detection").items) + list(b.rubric_for("ad-click-prediction").items)
+    return Rubric("bench", tuple(items[:60]))
+
+
+def answer_words(n: int, rng: random.Random) -> str:
+    """Realistic text: sentences drawn from the bank's reference notes, shuffled and repeated."""
+    b = bank.load([ROOT])
+    sentences: list[str] = []
+    for q in b.questions.values():
+        for note in q.reference.values():
+            sentences += [s.strip() for s in note.replace("\n", " ").split(". ") if s.strip()]
+    stages = ["Clarify", "Data", "Model", "Serving", "Monitoring"]
+    out: list[str] = []
+    count = 0
+    k = 0
+    while count < n:
+        if k % 40 == 0:
+            out.append(f"\n## {stages[(k // 40) % 5]}\n")
+        s = rng.choice(sentences) + "."
+        out.append(s + (" " if k % 4 else "\n\n"))
+        count += len(s.split())
+        k += 1
+    return "".join(out)
+
+
+def median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    rng = random.Random(7)
+    rub = rubric_60()
+    compile_rubric(rub)  # compiled once per rubric and cached, as in a drill
+    print(f"rubric: {len(rub.items)} items, {sum(len(i.signals) for i in rub.items)} signals")
+    results = {}
+    for n in (1000, 2500, 5000, 10000):
+        text = answer_words(n, rng)
+        words = len(text.split())
+        ms = median_ms(lambda text=text: score(parse_markdown(text), rub), 15)
+        base = median_ms(lambda text=text: naive(text, rub), 15)
+        results[n] = ms
+        print(f"{words:6d} words: engine {ms:6.1f} ms   naive substring baseline {base:5.1f} ms   ratio {ms / base:4.1f}x")
+    print(f"growth 5,000 -> 10,000 words: {results[10000] / results[5000]:.2f}x (linear = 2.0x)")
+    print(f"growth 1,000 -> 10,000 words: {results[10000] / results[1000]:.2f}x (linear = 10x)")
+    print(f"5,000-word median: {results[5000]:.1f} ms (target <= 20 ms)")
+    # a fresh process has an empty stem cache: time the first scoring too
+    from mlsd_drill import text as textmod
+
+    textmod._STEM_CACHE.clear()
+    text = answer_words(5000, random.Random(99))
+    t = time.perf_counter()
+    score(parse_markdown(text), rub)
+    print(f"5,000 words, cold stem cache: {(time.perf_counter() - t) * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
