@@ -32,7 +32,9 @@ def naive(text: str, rubric: Rubric) -> set[str]:
     for it in rubric.items:
         for sig in it.signals:
             phrases = [p.lower() for p in sig]
-            if (len(phrases) == 1 and phrases[0] in low) or (len(phrases) > 1 and any(all(p in para for p in phrases) for para in paragraphs)):
+            if (len(phrases) == 1 and phrases[0] in low) or (
+                len(phrases) > 1 and any(all(p in para for p in phrases) for para in paragraphs)
+            ):
                 got.add(it.id)
     return got
 

@@ -72,7 +72,9 @@ def main() -> None:
         ms = median_ms(lambda text=text: score(parse_markdown(text), rub), 15)
         base = median_ms(lambda text=text: naive(text, rub), 15)
         results[n] = ms
-        print(f"{words:6d} words: engine {ms:6.1f} ms   naive substring baseline {base:5.1f} ms   ratio {ms / base:4.1f}x")
+        print(
+            f"{words:6d} words: engine {ms:6.1f} ms   naive substring baseline {base:5.1f} ms   ratio {ms / base:4.1f}x"
+        )
     print(f"growth 5,000 -> 10,000 words: {results[10000] / results[5000]:.2f}x (linear = 2.0x)")
     print(f"growth 1,000 -> 10,000 words: {results[10000] / results[1000]:.2f}x (linear = 10x)")
     print(f"5,000-word median: {results[5000]:.1f} ms (target <= 20 ms)")

@@ -59,8 +59,12 @@ def main() -> None:
     med = {k: statistics.median(v) * 1000 for k, v in samples.items()}
     for k, v in med.items():
         print(f"{k:24} {v:7.1f} ms (median of {runs})")
-    print(f"ratio mlsd --help / minimal --help: {med['mlsd --help'] / med['minimal typer --help']:.2f}x (target <= 1.15x)")
-    print(f"ratio mlsd list / minimal hello:   {med['mlsd list'] / med['minimal typer hello']:.2f}x (target <= 1.30x)")
+    print(
+        f"ratio mlsd --help / minimal --help: {med['mlsd --help'] / med['minimal typer --help']:.2f}x (target <= 1.15x)"
+    )
+    print(
+        f"ratio mlsd list / minimal hello:   {med['mlsd list'] / med['minimal typer hello']:.2f}x (target <= 1.30x)"
+    )
 
 
 if __name__ == "__main__":

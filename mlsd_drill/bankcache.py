@@ -31,7 +31,11 @@ def _stamp(path: Path) -> list[int] | None:
 
 def _question_to_json(q: Question) -> dict[str, Any]:
     return {
-        "id": q.id, "title": q.title, "prompt": q.prompt, "tags": list(q.tags), "difficulty": q.difficulty,
+        "id": q.id,
+        "title": q.title,
+        "prompt": q.prompt,
+        "tags": list(q.tags),
+        "difficulty": q.difficulty,
         "stages": [[s.name, s.minutes, s.prompt, list(s.hints)] for s in q.stages],
         "followups": [[f.stage, f.ask] for f in q.followups],
         "reference": q.reference,
@@ -40,10 +44,15 @@ def _question_to_json(q: Question) -> dict[str, Any]:
 
 def _question_from_json(d: dict[str, Any], source: Path) -> Question:
     return Question(
-        id=d["id"], title=d["title"], prompt=d["prompt"], tags=tuple(d["tags"]), difficulty=d["difficulty"],
+        id=d["id"],
+        title=d["title"],
+        prompt=d["prompt"],
+        tags=tuple(d["tags"]),
+        difficulty=d["difficulty"],
         stages=tuple(StageSpec(n, float(m), p, tuple(h)) for n, m, p, h in d["stages"]),
         followups=tuple(Followup(s, a) for s, a in d["followups"]),
-        reference=dict(d["reference"]), source=source,
+        reference=dict(d["reference"]),
+        source=source,
     )
 
 

@@ -83,6 +83,38 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # 2: running tallies, so `mlsd stats` reads a few rows instead of every item ever scored
+    """
+    CREATE TABLE item_tally (
+        item_id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        missed INTEGER NOT NULL,
+        seen INTEGER NOT NULL
+    );
+    INSERT INTO item_tally
+        SELECT item_id, MAX(text), MAX(stage), SUM(1 - self_hit), COUNT(*) FROM items GROUP BY item_id;
+    CREATE INDEX item_tally_missed ON item_tally (missed DESC, seen DESC);
+    CREATE TABLE stage_tally (
+        stage TEXT PRIMARY KEY,
+        scored INTEGER NOT NULL,         -- sessions with a self score for the stage
+        sum_self REAL NOT NULL,
+        timed INTEGER NOT NULL,          -- timed drills
+        sum_elapsed REAL NOT NULL,
+        sum_budget REAL NOT NULL,
+        sum_overtime REAL NOT NULL,
+        over INTEGER NOT NULL            -- timed drills that ran over
+    );
+    INSERT INTO stage_tally
+        SELECT st.stage,
+               SUM(st.self_pct IS NOT NULL), COALESCE(SUM(st.self_pct), 0),
+               SUM(se.kind = 'drill' AND st.elapsed IS NOT NULL),
+               COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.elapsed END), 0),
+               COALESCE(SUM(CASE WHEN se.kind = 'drill' AND st.elapsed IS NOT NULL THEN st.budget END), 0),
+               COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.overtime END), 0),
+               SUM(se.kind = 'drill' AND st.overtime > 0)
+        FROM stages st JOIN sessions se ON se.id = st.session_id GROUP BY st.stage;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -253,6 +285,37 @@ class History:
                     int(i["self_hit"]),
                     i.get("evidence"),
                     i.get("found_in"),
+                ),
+            )
+        self._tally(c, r)
+
+    @staticmethod
+    def _tally(c: sqlite3.Connection, r: SessionRecord) -> None:
+        """Keep the running tallies of migration 2 in step with the rows just added."""
+        for i in r.items:
+            c.execute(
+                "INSERT INTO item_tally VALUES (?,?,?,?,1) ON CONFLICT (item_id) DO UPDATE SET "
+                "missed = missed + excluded.missed, seen = seen + 1, text = excluded.text",
+                (i["id"], i["text"], i["stage"], 0 if i["self_hit"] else 1),
+            )
+        timed = r.kind == "drill"
+        for s in r.stages:
+            has_time = timed and s.get("elapsed") is not None
+            c.execute(
+                "INSERT INTO stage_tally VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (stage) DO UPDATE SET "
+                "scored = scored + excluded.scored, sum_self = sum_self + excluded.sum_self, "
+                "timed = timed + excluded.timed, sum_elapsed = sum_elapsed + excluded.sum_elapsed, "
+                "sum_budget = sum_budget + excluded.sum_budget, "
+                "sum_overtime = sum_overtime + excluded.sum_overtime, over = over + excluded.over",
+                (
+                    s["stage"],
+                    int(s.get("self_pct") is not None),
+                    s.get("self_pct") or 0.0,
+                    int(has_time),
+                    (s.get("elapsed") or 0.0) if has_time else 0.0,
+                    (s.get("budget") or 0.0) if has_time else 0.0,
+                    (s.get("overtime") or 0.0) if has_time else 0.0,
+                    int(has_time and (s.get("overtime") or 0) > 0),
                 ),
             )
 

@@ -151,7 +151,9 @@ class Compiled:
     deletes: dict[str, set[str]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # typo target form -> signal stem
     prefixes: set[str] = field(default_factory=set)  # first 4 letters of every signal stem
-    word_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word -> signal stems it counts as
+    word_targets: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # word -> signal stems it counts as
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
 

@@ -60,35 +60,43 @@ def compute(h: History, today: date | None = None, trend_points: int = 40) -> St
         t: (sum(v) / len(v), len(v)) for t, v in sorted(tags.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))
     }
 
+    recent = [r["id"] for r in rows[-trend_points:]]
+    marks = ",".join("?" * len(recent))
     per_stage: dict[str, list[float]] = defaultdict(list)
+    by_session: dict[str, dict[str, float]] = defaultdict(dict)
     for r in h.conn.execute(
-        "SELECT st.stage, st.self_pct FROM stages st JOIN sessions se ON se.id = st.session_id "
-        "WHERE st.self_pct IS NOT NULL ORDER BY se.ended_at"
+        f"SELECT session_id, stage, self_pct FROM stages WHERE session_id IN ({marks}) AND self_pct IS NOT NULL",
+        recent,
     ):
-        per_stage[r["stage"]].append(r["self_pct"])
-    s.per_stage = {st: per_stage[st][-trend_points:] for st in STAGES if per_stage.get(st)}
-    s.stage_avg = {st: sum(per_stage[st]) / len(per_stage[st]) for st in STAGES if per_stage.get(st)}
+        by_session[r["session_id"]][r["stage"]] = r["self_pct"]
+    for sid in recent:  # oldest first
+        for st, v in by_session[sid].items():
+            per_stage[st].append(v)
+    s.per_stage = {st: per_stage[st] for st in STAGES if per_stage.get(st)}
 
+    tally = {r["stage"]: r for r in h.conn.execute("SELECT * FROM stage_tally")}
+    s.stage_avg = {
+        st: tally[st]["sum_self"] / tally[st]["scored"]
+        for st in STAGES
+        if st in tally and tally[st]["scored"]
+    }
+    for st in STAGES:
+        t = tally.get(st)
+        if t is None or not t["timed"]:
+            continue
+        n = t["timed"]
+        s.time[st] = {
+            "avg_elapsed": round(t["sum_elapsed"] / n, 1),
+            "avg_budget": round(t["sum_budget"] / n, 1),
+            "avg_overtime": round(t["sum_overtime"] / n, 1),
+            "share_over": round(t["over"] / n, 3),
+        }
     s.missed_items = [
         {"id": r["item_id"], "text": r["text"], "stage": r["stage"], "missed": r["missed"], "seen": r["seen"]}
         for r in h.conn.execute(
-            "SELECT item_id, MAX(text) AS text, MAX(stage) AS stage, SUM(1 - self_hit) AS missed, COUNT(*) AS seen "
-            "FROM items GROUP BY item_id HAVING missed > 0 ORDER BY missed DESC, seen DESC LIMIT 8"
+            "SELECT * FROM item_tally WHERE missed > 0 ORDER BY missed DESC, seen DESC LIMIT 8"
         )
     ]
-    for r in h.conn.execute(
-        "SELECT st.stage, AVG(st.elapsed) AS el, AVG(st.budget) AS bu, AVG(st.overtime) AS ot, "
-        "AVG(CASE WHEN st.overtime > 0 THEN 1.0 ELSE 0.0 END) AS share "
-        "FROM stages st JOIN sessions se ON se.id = st.session_id "
-        "WHERE se.kind = 'drill' AND st.elapsed IS NOT NULL GROUP BY st.stage"
-    ):
-        s.time[r["stage"]] = {
-            "avg_elapsed": round(r["el"], 1),
-            "avg_budget": round(r["bu"] or 0, 1),
-            "avg_overtime": round(r["ot"] or 0, 1),
-            "share_over": round(r["share"] or 0, 3),
-        }
-    s.time = {st: s.time[st] for st in STAGES if st in s.time}
 
     days = sorted({date.fromisoformat(r["ended_at"][:10]) for r in rows})
     best = run = 0
