@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # C0 controls except tab and newline, DEL, C1 controls, and bidirectional overrides
 # that can make text read differently from what it is.
+_HAS_WORD = re.compile(r"[A-Za-z0-9]")
 UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference"}
@@ -100,6 +101,9 @@ class _Checker:
     def __init__(self, doc: Located) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
+        # one search of the whole file spares one per string when it is clean
+        # (a backslash may be a YAML escape that produces a control character)
+        self.clean = doc.text is not None and "\\" not in doc.text and not UNSAFE_CHARS.search(doc.text)
         for line, key in doc.duplicate_keys:
             self.problems.append(Problem(doc.file, line, f"duplicate key '{key}'"))
 
@@ -123,7 +127,7 @@ class _Checker:
         if not value.strip():
             self.add(path, f"'{name}' is empty")
             return False
-        bad = UNSAFE_CHARS.search(value)
+        bad = None if self.clean else UNSAFE_CHARS.search(value)
         if bad:
             code = f"U+{ord(bad.group()):04X}"
             self.add(path, f"'{name}' contains a control character or escape sequence ({code})")
@@ -277,16 +281,15 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
         if not isinstance(items_raw, list) or not items_raw:
             c.add(("items",), "'items' must be a non-empty list")
         else:
-            seen: dict[str, int] = {}
+            seen: dict[str, int] = {}  # item id -> index of its first use
             for i, raw in enumerate(items_raw):
                 raw_id = raw.get("id") if isinstance(raw, dict) else None
                 if isinstance(raw_id, str):
                     if raw_id in seen:
-                        c.add(
-                            ("items", i, "id"), f"duplicate item id '{raw_id}' (first at line {seen[raw_id]})"
-                        )
+                        first = doc.line(("items", seen[raw_id], "id"))
+                        c.add(("items", i, "id"), f"duplicate item id '{raw_id}' (first at line {first})")
                     else:
-                        seen[raw_id] = doc.line(("items", i, "id"))
+                        seen[raw_id] = i
                 item = _check_item(c, raw, ("items", i), is_common)
                 if item is not None:
                     items.append(item)
@@ -324,8 +327,12 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
             c.add((*path, "signals"), "'signals' must be a non-empty list")
         else:
             for j, s in enumerate(sig_raw):
-                spath = (*path, "signals", j)
                 phrases = s if isinstance(s, list) else [s]
+                # the common case, checked without building paths for messages
+                if phrases and c.clean and all(type(p) is str and _HAS_WORD.search(p) for p in phrases):
+                    signals.append(tuple(p.strip() for p in phrases))
+                    continue
+                spath = (*path, "signals", j)
                 if not phrases:
                     c.add(spath, "empty signal (an empty list matches nothing)")
                     continue
@@ -336,7 +343,7 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
                     if not isinstance(phrase, str):
                         c.add(spath, f"a signal is a phrase or a list of phrases, not {_kind(phrase)}")
                         ok = False
-                    elif not re.search(r"[A-Za-z0-9]", phrase):
+                    elif not _HAS_WORD.search(phrase):
                         c.add(spath, "empty signal (a signal needs at least one word)")
                         ok = False
                     elif not c.text(phrase, (*spath, k) if isinstance(s, list) else spath, "signal"):
@@ -362,12 +369,6 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
 # --------------------------------------------------------------------------- loading
 
 
-def _load_doc(path: Path) -> Located:
-    from mlsd_drill import yamlio
-
-    return yamlio.load(path)
-
-
 @dataclass
 class QuestionEntry:
     """What reading one question file gave: the question, or why not."""
@@ -380,11 +381,23 @@ class QuestionEntry:
 
 def _read_question(path: Path) -> QuestionEntry:
     try:
-        doc = _load_doc(path)
+        doc, (q, probs) = _load_checked(path, check_question)
     except BankError as e:
         return QuestionEntry(None, [], broken=str(e))
-    q, probs = check_question(doc)
-    return QuestionEntry(q, probs, id_line=doc.line(("id",)))
+    return QuestionEntry(q, probs, id_line=doc.key_line("id"))
+
+
+def _load_checked(path: Path, check: Any) -> tuple[Located, Any]:
+    """Load and check a file; a fast-read file with problems is read again with PyYAML,
+    so problems always carry PyYAML's verdict and exact lines."""
+    from mlsd_drill import yamlio
+
+    doc = yamlio.load(path)
+    result = check(doc)
+    if result[1] and doc.fast:
+        doc = yamlio.load(path, fast=False)
+        result = check(doc)
+    return doc, result
 
 
 def collect(
@@ -430,11 +443,10 @@ def collect(
         common_ids: set[str] = set()
         for path in rubric_files:
             try:
-                doc = _load_doc(path)
+                doc, (r, probs) = _load_checked(path, check_rubric)
             except BankError as e:
                 broken.append(str(e))
                 continue
-            r, probs = check_rubric(doc)
             problems.extend(probs)
             named = doc.value.get("question") if isinstance(doc.value, dict) else None
             if path.name != COMMON_FILE and isinstance(named, str):

@@ -7,6 +7,7 @@ deeply are refused before anything is built from them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,15 +26,30 @@ SAFE_TAGS = frozenset(
 
 @dataclass
 class Located:
-    """A loaded document plus the 1-based line of each value, keyed by its path."""
+    """A loaded document plus the 1-based line of each value, keyed by its path.
+
+    Documents read by the fast parser carry no lines; the first call to `line()`
+    reads the text again with PyYAML to find them.
+    """
 
     value: Any
     file: Path
     lines: dict[PathKey, int] = field(default_factory=dict)
     duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
+    fast: bool = False
+    text: str | None = None
+
+    def key_line(self, key: str) -> int:
+        """The line of a top-level key, without a second parse for fast-read documents."""
+        if self.fast and not self.lines and self.text is not None:
+            m = re.search(rf"(?m)^{re.escape(key)}\s*:", self.text)
+            return self.text.count("\n", 0, m.start()) + 1 if m else 1
+        return self.line((key,))
 
     def line(self, path: PathKey) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
+        if self.fast and not self.lines and self.text is not None:
+            self.lines = loads(self.text, self.file).lines
         p = tuple(path)
         while p:
             if p in self.lines:
@@ -62,8 +78,90 @@ def read_text(path: Path) -> str:
         raise BankError(f"{path}: not UTF-8 text (byte {e.start})") from None
 
 
-def load(path: Path) -> Located:
-    return loads(read_text(path), path)
+def load(path: Path, *, fast: bool = True) -> Located:
+    """Read a bank file: with the fast parser where it is sure to agree with PyYAML.
+
+    Callers that find a problem in a fast-read document read it again with
+    `fast=False`, so every reported problem comes from PyYAML with its line.
+    """
+    text = read_text(path)
+    if fast:
+        doc = loads_fast(text, path)
+        if doc is not None:
+            return doc
+    return loads(text, path)
+
+
+# Constructs the fast parser does not handle as PyYAML does: tags (dropped
+# silently), anchors and aliases (PyYAML's expansion guard applies), merge keys,
+# directives. Each is looked for only when its marker character is present.
+_TAG_OR_ANCHOR = re.compile(r"(?:^|[\s\[{,])[!&*][^\s,\]}]")
+_DIRECTIVE = re.compile(r"(?m)^%")
+
+
+def loads_fast(text: str, path: Path) -> Located | None:
+    """Parse with yaml_rs (Rust) when installed and sure to agree with PyYAML; None: use PyYAML.
+
+    yaml_rs reads YAML 1.2; PyYAML reads YAML 1.1. After the fast parse every
+    string is checked with PyYAML's own implicit resolvers: a string PyYAML
+    would read as a bool, number, date or null ("yes", "1:30", "010") sends the
+    file to PyYAML, as does any float (1.2 and 1.1 disagree on forms like 1e3).
+    """
+    try:
+        import yaml_rs
+    except ImportError:
+        return None
+    if ("!" in text or "&" in text or "*" in text) and _TAG_OR_ANCHOR.search(text):
+        return None
+    if "<<" in text or ("%" in text and _DIRECTIVE.search(text)):
+        return None
+    try:
+        value = yaml_rs.loads(text)
+    except Exception:  # any complaint: PyYAML gives the exact message and line
+        return None
+    if isinstance(value, list) and "---" in text:
+        return None  # several documents
+    if not _agrees_with_pyyaml(value, text):
+        return None
+    return Located(value=value, file=path, fast=True, text=text)
+
+
+# PyYAML reads a plain scalar as something other than a string only when it is a
+# short word (yes, no, on, off, true, null, ~: five letters at most) or starts
+# like a number, date, merge key or value key.
+_NUMBERISH = frozenset("0123456789+-.<=~")
+
+
+def _agrees_with_pyyaml(value: Any, text: str) -> bool:
+    import yaml
+
+    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+    ints_seen: set[int] = set()
+    strings_seen: set[str] = set()
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is str:
+            if v and (len(v) <= 5 or v[0] in _NUMBERISH) and v not in strings_seen:
+                strings_seen.add(v)
+                for _tag, pattern in resolvers.get(v[0], ()):
+                    if pattern.match(v):
+                        return False
+        elif t is dict:
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif t is list:
+            stack.extend(v)
+        elif t is int:
+            # an integer must be written plainly: "010", "0o17" or "1_000" read differently
+            if v not in ints_seen:
+                if not re.search(rf"(?<![\w.]){v}(?![\w.:])", text):
+                    return False
+                ints_seen.add(v)
+        elif t is not bool and v is not None:
+            return False  # floats, dates, anything else: let PyYAML decide
+    return True
 
 
 def loads(text: str, path: Path) -> Located:
@@ -79,7 +177,7 @@ def loads(text: str, path: Path) -> Located:
         raise BankError(f"{path}:{line}: YAML error: {what}") from None
     except yaml.YAMLError as e:
         raise BankError(f"{path}: YAML error: {str(e).splitlines()[0]}") from None
-    doc = Located(value=None, file=path)
+    doc = Located(value=None, file=path, text=text)
     if root is None:
         return doc
     builder = _Builder(doc)
