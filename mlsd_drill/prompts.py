@@ -53,15 +53,19 @@ def toolbar_parts(view: StageView, spent: float) -> list[tuple[str, str]]:
 
 
 class TerminalPrompter:
-    def __init__(self) -> None:
-        self.out = report.console()
+    """The real terminal. Tests pass prompt_toolkit pipe input and dummy output."""
+
+    def __init__(self, pt_input: Any = None, pt_output: Any = None, console: Any = None) -> None:
+        self.out = console or report.console()
+        self.pt_input = pt_input
+        self.pt_output = pt_output
 
     # ------------------------------------------------------------------ screens
 
     def intro(self, question: Question, state: DrillState) -> None:
         from rich.text import Text
 
-        self.out.print(report.question_panel(question))
+        self.out.print(report.question_panel(question, {st.name: st.budget for st in state.stages}))
         if state.minutes:
             self.out.print(Text(f"Time scaled to {state.minutes:g} minutes in all.", style="dim"))
         if state.strict:
@@ -99,7 +103,7 @@ class TerminalPrompter:
             self.out.print(report.literal(view.prompt))
             if view.already > 0:
                 self.out.print(Text(f"Resumed: {clock_text(view.already)} already used here.", style="dim"))
-        return _answer_box(view, clock, on_draft, self.out)
+        return answer_box(view, clock, on_draft, self.out, pt_input=self.pt_input, pt_output=self.pt_output)
 
     def confirm_pause(self) -> bool:
         import questionary
@@ -188,7 +192,16 @@ def _short(text: str | None, limit: int = 140) -> str:
     return t if len(t) <= limit else t[: limit - 1] + "…"
 
 
-def _answer_box(view: StageView, clock: Clock, on_draft: Callable[[str], None], out: Any) -> StageOutcome:
+def answer_box(
+    view: StageView,
+    clock: Clock,
+    on_draft: Callable[[str], None],
+    out: Any,
+    *,
+    pt_input: Any = None,
+    pt_output: Any = None,
+) -> StageOutcome:
+    """One multi-line answer box with a live countdown; returns the text and how it ended."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.application import run_in_terminal
     from prompt_toolkit.formatted_text import FormattedText
@@ -244,6 +257,8 @@ def _answer_box(view: StageView, clock: Clock, on_draft: Callable[[str], None], 
         refresh_interval=0.5,
         style=style,
         prompt_continuation=lambda width, line_no, wrap: "  ",
+        input=pt_input,
+        output=pt_output,
     )
 
     def save(text: str) -> None:

@@ -101,18 +101,22 @@ def questions_table(questions: Iterable[Question]) -> RenderableType:
     return t
 
 
-def stage_budget(q: Question) -> Text:
+def stage_budget(q: Question, budgets: dict[str, float] | None = None) -> Text:
+    """'clarify 5 min · data 10 min ...'; `budgets` (seconds) override the question's minutes."""
     from rich.text import Text
 
-    parts = [f"{s.name} {_minutes(s.minutes)}" for s in q.stages]
-    return Text(" · ".join(parts) + f"  (total {_minutes(q.total_minutes)})", style="dim")
+    minutes = {s.name: (budgets[s.name] / 60 if budgets else s.minutes) for s in q.stages}
+    parts = [f"{name} {_minutes(m)}" for name, m in minutes.items()]
+    return Text(" · ".join(parts) + f"  (total {_minutes(sum(minutes.values()))})", style="dim")
 
 
 def _minutes(m: float) -> str:
-    return f"{m:g} min"
+    if m < 1:
+        return f"{round(m * 60)} s"
+    return f"{m:.1f}".rstrip("0").rstrip(".") + " min"
 
 
-def question_panel(q: Question) -> RenderableType:
+def question_panel(q: Question, budgets: dict[str, float] | None = None) -> RenderableType:
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -124,7 +128,7 @@ def question_panel(q: Question) -> RenderableType:
     meta.append("  ")
     meta.append(clean(", ".join(q.tags)), style="dim")
     return Panel(
-        Group(meta, Text(""), literal(q.prompt), Text(""), stage_budget(q)),
+        Group(meta, Text(""), literal(q.prompt), Text(""), stage_budget(q, budgets)),
         title=literal(q.title, "bold"),
         title_align="left",
         border_style="cyan",

@@ -33,6 +33,7 @@ from mlsd_drill.model import (
 from mlsd_drill.text import (
     AVOID_CUES,
     COMMON_WORDS,
+    CUE_REACH,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     NEGATION_REACH,
@@ -42,6 +43,7 @@ from mlsd_drill.text import (
     PROBLEM_STEMS,
     Sentence,
     analyse,
+    bank_vocabulary,
     phrase_tokens,
     stem,
 )
@@ -118,7 +120,7 @@ ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
     ("dlq", "dead letter queue"),
 )
 
-FUZZY_MIN_LEN = 5  # words shorter than this must be spelled right
+FUZZY_MIN_LEN = 6  # words shorter than this must be spelled right
 MAX_JOIN_VARIANTS = 64
 NEAR_SLACK = 2  # a phrase of n words also matches n words in any order within n + 2 words
 
@@ -269,6 +271,7 @@ def _fuzzy(c: Compiled, st: str, word: str) -> tuple[str, ...]:
         and st not in c.known
         and word not in COMMON_WORDS
         and st not in _COMMON_STEMS
+        and word not in bank_vocabulary()
     ):
         from rapidfuzz.distance import OSA
 
@@ -285,6 +288,12 @@ def _fuzzy(c: Compiled, st: str, word: str) -> tuple[str, ...]:
 
 
 _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
+# Words too light to anchor an any-order match.
+_FUNCTION_STEMS = frozenset(
+    stem(w)
+    for w in "it we us they them do doe can will has have not no per via vs and or from into than "
+    "out off up down over under all one two use".split()
+)
 
 # --------------------------------------------------------------------------- matching
 
@@ -348,6 +357,8 @@ def _near(index: _Index, variant: Variant, slack: int) -> list[tuple[int, int, i
     """
     if len(variant) < 2 or len(set(variant)) < len(variant):
         return []
+    if any(len(st) < 3 or st in _FUNCTION_STEMS for st in variant):
+        return []  # "model it as" must not match "the model ... retrain it"
     per_stem: list[dict[int, list[int]]] = []
     for st in variant:
         entries = index.get(st)
@@ -390,27 +401,29 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     rs = sent.content[start]
     re_ = sent.content[end - 1]
     cl = clause[rs]
-    # "avoid X" rejects a technique but embraces a remedy ("avoid leakage")
-    problem = any(st in PROBLEM_STEMS for st in sent.stems[start:end])
+    # "no leakage", "avoid skew": rejecting a problem is embracing its remedy
+    remedy = sent.stems[end - 1] in PROBLEM_STEMS
     for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
         if clause[j] != cl:
             break
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
-        if w in NEGATION_CUES and nxt not in NOT_NEGATION_AFTER:
-            return True
-        if w in AVOID_CUES and not problem:
-            return True
+        if w in NEGATION_CUES and nxt not in NOT_NEGATION_AFTER and rs - j <= CUE_REACH.get(w, NEGATION_REACH):
+            return not remedy
+        if w in AVOID_CUES:
+            return not remedy
         if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
             return True
     after = re_ + 1
     if after < len(words) and words[after] == "no" and (after + 1 == len(words) or clause[after + 1] != cl):
         return True  # "drift detection - no, ..."
-    for j in range(after, min(len(words), re_ + 6)):
-        if clause[j] != cl:
-            break
+    for j in range(after, min(len(words), re_ + 7)):
         w = words[j]
-        if w in POST_REJECTIONS:
+        if w == "but":
+            break
+        if clause[j] != cl and j > after + 1 and w not in ("not", "never"):
+            continue  # past a comma only an explicit "not needed" / "not our problem" counts
+        if w in POST_REJECTIONS and clause[j] == cl:
             return True
         if w == "out" and words[j + 1 : j + 3] == ["of", "scope"]:
             return True

@@ -70,12 +70,17 @@ NEGATION_CUES = frozenset(
 NEGATION_REACH = 10
 # "avoid multi-task heads" rejects; "avoid leakage" does not: the cue counts only
 # when what follows is not itself a problem to be avoided (stems).
-AVOID_CUES = frozenset({"avoid", "avoiding", "avoided", "avoids"})
+AVOID_CUES = frozenset({"avoid", "avoiding", "avoided", "avoids", "ignore", "ignoring", "ignored", "ignores"})
+# Short cues reach only a few words: "no need for a fallback", "without history".
+CUE_REACH = {"no": 4, "without": 3, "none": 3, "nothing": 3}
+# "no leakage", "avoid training-serving skew", "without downtime" embrace a
+# remedy: when a phrase ends in one of these (stems), a cue before it does not
+# reject it. "no drift monitoring" still does: its last word is not a problem.
 PROBLEM_STEMS = frozenset(
-    "leak leakag overfit skew bias drift stale stalenes duplic feedback loop outag downtim spike "
-    "bottleneck hotspot regress clickbait bubbl echo cannib timeout contention collaps imbal noisi "
-    "nois error mistak bug failur incid risk harm toxic misinform spam fraud abus loss lost "
-    "degrad decay starv overload thunder herd exposur bias cold start penalti churn".split()
+    "leak leakag overfit skew bias drift stale stalenes duplic duplicat loop outag downtim spike "
+    "bottleneck hotspot regress clickbait bubbl echo cannib timeout contention collaps imbal "
+    "imbalanc noisi nois error mistak bug failur incid risk harm toxic misinform spam fraud abus "
+    "degrad decay starv overload exposur penalti churn hallucin".split()
 )
 # Two-word cues; stored joined with a space.
 NEGATION_BIGRAMS = frozenset({"rather than", "instead of", "leave out", "leaving out"})
@@ -123,6 +128,7 @@ POST_NEGATED_WORDS = frozenset(
     ]
 )
 POST_REJECTIONS = frozenset({"unnecessary", "overkill", "irrelevant", "unneeded", "pointless"})
+SUBJECTS = frozenset("i we you they he she it there this that our my then also".split())
 CLAUSE_BREAK_WORDS = frozenset(
     [
         "but",
@@ -427,6 +433,26 @@ COMMON_WORDS = frozenset(
     ]
 )
 
+@lru_cache(maxsize=1)
+def bank_vocabulary() -> frozenset[str]:
+    """Every word of the bundled bank's text (and COMMON_WORDS): correctly spelled
+    words of the field and of everyday English, which are never read as typos.
+
+    "classic" is not a slip for "classif(ication)", nor "sampling" for "simple".
+    """
+    from mlsd_drill import paths
+
+    words: set[str] = set(COMMON_WORDS)
+    root = paths.bundled_bank_dir()
+    for folder in ("questions", "rubrics"):
+        for p in sorted((root / folder).glob("*.yaml")):
+            try:
+                words.update(re.findall(r"[a-z]{4,}", p.read_text(encoding="utf-8").lower()))
+            except OSError:
+                continue
+    return frozenset(words)
+
+
 # British spellings that fuzzy matching would not reach (edit distance over one).
 _SPELLING = {
     "catalogue": "catalog",
@@ -457,11 +483,26 @@ def _stemmer() -> object:
 
 _STEM_CACHE: dict[str, str] = {}
 
+# Words Snowball folds onto unrelated words in this field: "positive" and
+# "position" both become "posit", "objective" becomes "object" (as in object
+# detection), "personalization" becomes "person".
+STEM_OVERRIDES = {
+    **dict.fromkeys(("positive", "positives", "positively"), "positiv"),
+    **dict.fromkeys(("objective", "objectives"), "objectiv"),
+    **dict.fromkeys(
+        (
+            "personalization", "personalisation", "personalized", "personalised", "personalize",
+            "personalise", "personalizing", "personalising", "personalizes", "personalises",
+        ),
+        "personaliz",
+    ),
+}
+
 
 def stem(word: str) -> str:
     got = _STEM_CACHE.get(word)
     if got is None:
-        got = _stemmer().stemWord(_SPELLING.get(word, word))  # type: ignore[attr-defined]
+        got = STEM_OVERRIDES.get(word) or _stemmer().stemWord(_SPELLING.get(word, word))  # type: ignore[attr-defined]
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE[word] = got
     return got
@@ -471,6 +512,7 @@ def stem_many(words: list[str]) -> list[str]:
     missing = [w for w in set(words) if w not in _STEM_CACHE]
     if missing:
         stems = _stemmer().stemWords([_SPELLING.get(w, w) for w in missing])  # type: ignore[attr-defined]
+        stems = [STEM_OVERRIDES.get(w) or st for w, st in zip(missing, stems, strict=True)]
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE.update(zip(missing, stems, strict=False))
         else:
@@ -550,11 +592,13 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
         words: list[str] = []
         clause: list[int] = []
         c = 0
-        for t in _expand_shorthand(_TOKEN.findall(norm)):
+        tokens = _expand_shorthand(_TOKEN.findall(norm))
+        for k, t in enumerate(tokens):
             if t in _CLAUSE_PUNCT:
                 c += 1
                 continue
-            if t in CLAUSE_BREAK_WORDS:
+            # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
+            if t in CLAUSE_BREAK_WORDS and (t != "and" or (k + 1 < len(tokens) and tokens[k + 1] in SUBJECTS)):
                 c += 1
             words.append(t)
             clause.append(c)

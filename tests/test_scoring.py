@@ -176,3 +176,32 @@ def test_markdown_sections() -> None:
     )
     secs = [(s.stage, s.text.strip()) for s in parse_markdown(text).sections]
     assert secs == [(None, "intro words"), ("data", "d1\nd2"), ("serve", "s1"), ("monitor", "m1")]
+
+
+@pytest.mark.parametrize(
+    ("text", "iid", "hit"),
+    [
+        ("Make sure there is no leakage from the future.", "leak", True),
+        ("Avoid training-serving skew with one feature pipeline.", "skew", True),
+        ("No drift detection - the weekly retrain covers it.", "drift", False),
+        ("Skip calibration and position features.", "position", False),
+        ("Skip calibration and we add position features.", "position", True),
+        ("Position as a feature: not needed.", "position", False),
+        ("Privacy is handled by legal, not our problem.", "privacy", False),
+        ("New users without history get popular videos, a cold start fallback.", "cold", True),
+        ("We ignore privacy.", "privacy", False),
+        ("Clicks are the positives.", "position", False),  # positive is not position
+        ("Monitor the model and retrain it.", "frame", False),  # no any-order match on "it"
+    ],
+)
+def test_negation_scope(text: str, iid: str, hit: bool) -> None:
+    r = rubric(
+        item("leak", "leakage"),
+        item("skew", "training serving skew"),
+        item("drift", "drift detection"),
+        item("position", "position features", "position feature"),
+        item("privacy", "privacy"),
+        item("cold", "cold start"),
+        item("frame", "model it as"),
+    )
+    assert hits(text, r)[iid] is hit, text

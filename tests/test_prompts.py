@@ -1,0 +1,109 @@
+"""The answer box in-process: prompt_toolkit pipe input, dummy output, a fake clock."""
+
+from __future__ import annotations
+
+import io
+
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from mlsd_drill import bank
+from mlsd_drill.prompts import answer_box, clock_text, toolbar_parts
+from mlsd_drill.runner import StageView
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def view(**kw) -> StageView:  # type: ignore[no-untyped-def]
+    q = bank.load().questions["fraud-detection"]
+    spec = q.stage("data")
+    base = dict(
+        question=q, stage="data", index=1, title=spec.title, prompt=spec.prompt, hints=spec.hints,
+        budget=600.0, already=0.0, interview_budget=2700.0, interview_spent=300.0, text="",
+        strict=False, no_timer=False,
+    )
+    base.update(kw)
+    return StageView(**base)
+
+
+def run_box(keys: str, v: StageView, clock: FakeClock, drafts: list[str] | None = None):  # type: ignore[no-untyped-def]
+    out = Console(file=io.StringIO(), width=100)
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        return answer_box(v, clock, (drafts if drafts is not None else []).append, out, pt_input=pipe, pt_output=DummyOutput())
+
+
+def test_clock_text() -> None:
+    assert clock_text(600) == "10:00"
+    assert clock_text(59.2) == "01:00"  # remaining time rounds up
+    assert clock_text(0.4) == "00:01"
+    assert clock_text(-65.7) == "+01:05"
+
+
+def test_toolbar_counts_down_and_warns() -> None:
+    v = view()
+    text = "".join(t for _, t in toolbar_parts(v, 30))
+    assert "data" in text and "09:30 left" in text and "interview 39:30" in text and "Esc Enter submit" in text
+    styles = {s for s, _ in toolbar_parts(v, 545)}
+    assert "class:toolbar.warn" in styles  # last minute
+    over = toolbar_parts(v, 700)
+    assert any(s == "class:toolbar.over" and "+01:40 OVERTIME" in t for s, t in over)
+
+
+def test_no_timer_shows_time_used_only() -> None:
+    text = "".join(t for _, t in toolbar_parts(view(no_timer=True), 75))
+    assert "01:15 used (untimed)" in text and "left" not in text
+
+
+def test_typing_and_submitting_with_escape_enter() -> None:
+    out = run_box("Labels come from chargebacks.\nThey arrive late.\x1b\r", view(), FakeClock())
+    assert out.how == "submit"
+    assert out.text == "Labels come from chargebacks.\nThey arrive late."
+
+
+def test_ctrl_c_returns_the_text_typed_so_far() -> None:
+    out = run_box("half a thought\x03", view(), FakeClock())
+    assert out.how == "interrupt" and out.text == "half a thought"
+
+
+def test_resumed_text_is_in_the_box() -> None:
+    out = run_box(" and more\x1b\r", view(text="already typed"), FakeClock())
+    assert out.text == "already typed and more"
+
+
+def test_hint_is_counted() -> None:
+    out = run_box("\x14x\x1b\r", view(), FakeClock())  # Ctrl-T
+    assert out.hints_shown == 1
+
+
+class JumpClock(FakeClock):
+    """Reads the start time once, then 20 seconds later on every read after."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        return self.t if self.reads == 1 else self.t + 20
+
+
+def test_strict_deadline_submits_by_itself() -> None:
+    # 10 seconds were left; the clock says 20 have passed: the box closes without Enter
+    drafts: list[str] = []
+    out = run_box("partial", view(strict=True, already=590.0), JumpClock(), drafts)
+    assert out.how == "timeout"
+    assert out.text == "partial"
+    assert drafts and drafts[-1] == "partial"  # the draft was saved while the box was open
+
+
+def test_without_strict_overtime_goes_on() -> None:
+    out = run_box("still typing\x1b\r", view(strict=False, already=590.0), JumpClock())
+    assert out.how == "submit" and out.text == "still typing"
