@@ -118,6 +118,125 @@ def _root(
     """Practise machine-learning system design interviews in the terminal."""
 
 
+# --------------------------------------------------------------------------- drills
+
+
+def _need_terminal() -> None:
+    from mlsd_drill.errors import NotATerminal
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise NotATerminal(
+            "mlsd drill needs an interactive terminal; to score a written answer use "
+            "`mlsd score ID ANSWER_FILE`"
+        )
+
+
+def _run_drill(drill: Any) -> None:
+    from mlsd_drill import drills
+    from mlsd_drill.report import console
+    from mlsd_drill.runner import Paused
+
+    out = console()
+    try:
+        rep = drill.run()
+    except Paused as p:
+        out.print(f"\nSaved. Continue with: mlsd resume   (drill {p.state.id})", style="bold")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    session_id = drills.record(rep)
+    out.print(f"\nSaved as session {session_id}. `mlsd next` suggests what to practise next.", style="dim")
+
+
+@app.command("drill")
+@handles_errors
+def drill_cmd(
+    question_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="ID", help="Question id; default: what `mlsd next` suggests.", show_default=False
+        ),
+    ] = None,
+    random_pick: Annotated[
+        bool, typer.Option("--random", help="Pick a random question (within --tag/--difficulty).")
+    ] = False,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", metavar="TAG", help="Pick among questions with this tag."),
+    ] = None,
+    difficulty: Annotated[
+        str | None,
+        typer.Option(
+            "--difficulty", "-d", metavar="LEVEL", help="Pick among easy, medium or hard questions."
+        ),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option(
+            "--minutes", "-m", metavar="N", help="Scale all stage budgets to this many minutes in all."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Submit each stage automatically when its time runs out.")
+    ] = False,
+    no_timer: Annotated[
+        bool, typer.Option("--no-timer", help="No countdown (time is still measured).")
+    ] = False,
+    next_pick: Annotated[
+        bool, typer.Option("--next", help="Drill the question `mlsd next` suggests.")
+    ] = False,
+    bank: BankOpt = None,
+) -> None:
+    """Run a timed mock interview: five stages, follow-ups, scoring, self-scoring.
+
+    Esc then Enter (or Alt+Enter) submits a stage; Ctrl-T shows a hint; Ctrl-E
+    opens $EDITOR; Ctrl-C offers to save and quit (`mlsd resume` continues).
+
+    Example: mlsd drill fraud-detection --minutes 30 --strict
+    """
+    from mlsd_drill import drills
+    from mlsd_drill.prompts import TerminalPrompter
+
+    _need_terminal()
+    opts = drills.DrillOptions(
+        question_id=question_id,
+        random_pick=random_pick,
+        tags=tuple(tag or ()),
+        difficulty=difficulty,
+        minutes=minutes,
+        strict=strict,
+        no_timer=no_timer,
+        next_pick=next_pick,
+    )
+    started = drills.start(bank, opts, TerminalPrompter())
+    _warn(started.warnings)
+    if started.reason:
+        from mlsd_drill.report import console
+
+        console().print(f"Question: {started.drill.q.id} ({started.reason})", style="dim", markup=False)
+    _run_drill(started.drill)
+
+
+@app.command("resume")
+@handles_errors
+def resume_cmd(
+    drill_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="DRILL", help="Drill id (default: the last unfinished one).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Continue the last unfinished drill where it stopped, with its time and text.
+
+    Example: mlsd resume
+    """
+    from mlsd_drill import drills
+    from mlsd_drill.prompts import TerminalPrompter
+
+    _need_terminal()
+    state = drills.resumable(drill_id)
+    _run_drill(drills.resume(state, TerminalPrompter()))
+
+
 # --------------------------------------------------------------------------- questions
 
 
@@ -126,10 +245,12 @@ def _root(
 def list_cmd(
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", "-t", help="Only questions with this tag (repeatable: all must match)."),
+        typer.Option(
+            "--tag", "-t", metavar="TAG", help="Only questions with this tag (repeatable: all must match)."
+        ),
     ] = None,
     difficulty: Annotated[
-        str | None, typer.Option("--difficulty", "-d", help="easy, medium or hard.")
+        str | None, typer.Option("--difficulty", "-d", metavar="LEVEL", help="easy, medium or hard.")
     ] = None,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
@@ -160,7 +281,9 @@ def list_cmd(
 @app.command("show")
 @handles_errors
 def show_cmd(
-    question_id: Annotated[str, typer.Argument(metavar="ID", help="Question id (see `mlsd list`).")],
+    question_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Question id (see `mlsd list`).", show_default=False)
+    ],
     rubric: Annotated[bool, typer.Option("--rubric", help="Also show the rubric checklist.")] = False,
     bank: BankOpt = None,
     as_json: JsonOpt = False,
@@ -194,7 +317,7 @@ def show_cmd(
 def bank_validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[PATH]...", help="Bank folders (default: every bank in use)."),
+        typer.Argument(metavar="PATH", help="Bank folders (default: every bank in use).", show_default=False),
     ] = None,
 ) -> None:
     """Check bank files against the format; print every problem as file:line: message.
@@ -217,7 +340,7 @@ def bank_validate(
 @bank_app.command("schema")
 @handles_errors
 def bank_schema(
-    kind: Annotated[str, typer.Argument(help="question, rubric or all.")] = "all",
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="question, rubric or all.")] = "all",
 ) -> None:
     """Print the JSON Schema of bank files, for editors with a YAML language server.
 
@@ -291,120 +414,15 @@ def score_cmd(
         out.print(f"\nSaved as session {session_id}.", style="dim")
 
 
-# --------------------------------------------------------------------------- drills
-
-
-def _need_terminal() -> None:
-    from mlsd_drill.errors import NotATerminal
-
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise NotATerminal(
-            "mlsd drill needs an interactive terminal; to score a written answer use "
-            "`mlsd score ID ANSWER_FILE`"
-        )
-
-
-def _run_drill(drill: Any) -> None:
-    from mlsd_drill import drills
-    from mlsd_drill.report import console
-    from mlsd_drill.runner import Paused
-
-    out = console()
-    try:
-        rep = drill.run()
-    except Paused as p:
-        out.print(f"\nSaved. Continue with: mlsd resume   (drill {p.state.id})", style="bold")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    session_id = drills.record(rep)
-    out.print(f"\nSaved as session {session_id}. `mlsd next` suggests what to practise next.", style="dim")
-
-
-@app.command("drill")
-@handles_errors
-def drill_cmd(
-    question_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Question id; default: what `mlsd next` suggests.")
-    ] = None,
-    random_pick: Annotated[
-        bool, typer.Option("--random", help="Pick a random question (within --tag/--difficulty).")
-    ] = False,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Pick among questions with this tag.")
-    ] = None,
-    difficulty: Annotated[
-        str | None, typer.Option("--difficulty", "-d", help="Pick among easy, medium or hard questions.")
-    ] = None,
-    minutes: Annotated[
-        float | None,
-        typer.Option("--minutes", "-m", help="Scale all stage budgets to this many minutes in all."),
-    ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Submit each stage automatically when its time runs out.")
-    ] = False,
-    no_timer: Annotated[
-        bool, typer.Option("--no-timer", help="No countdown (time is still measured).")
-    ] = False,
-    next_pick: Annotated[
-        bool, typer.Option("--next", help="Drill the question `mlsd next` suggests.")
-    ] = False,
-    bank: BankOpt = None,
-) -> None:
-    """Run a timed mock interview: five stages, follow-ups, scoring, self-scoring.
-
-    Esc then Enter (or Alt+Enter) submits a stage; Ctrl-T shows a hint; Ctrl-E
-    opens $EDITOR; Ctrl-C offers to save and quit (`mlsd resume` continues).
-
-    Example: mlsd drill fraud-detection --minutes 30 --strict
-    """
-    from mlsd_drill import drills
-    from mlsd_drill.prompts import TerminalPrompter
-
-    _need_terminal()
-    opts = drills.DrillOptions(
-        question_id=question_id,
-        random_pick=random_pick,
-        tags=tuple(tag or ()),
-        difficulty=difficulty,
-        minutes=minutes,
-        strict=strict,
-        no_timer=no_timer,
-        next_pick=next_pick,
-    )
-    started = drills.start(bank, opts, TerminalPrompter())
-    _warn(started.warnings)
-    if started.reason:
-        from mlsd_drill.report import console
-
-        console().print(f"Question: {started.drill.q.id} ({started.reason})", style="dim", markup=False)
-    _run_drill(started.drill)
-
-
-@app.command("resume")
-@handles_errors
-def resume_cmd(
-    drill_id: Annotated[
-        str | None, typer.Argument(metavar="[DRILL]", help="Drill id (default: the last unfinished one).")
-    ] = None,
-) -> None:
-    """Continue the last unfinished drill where it stopped, with its time and text.
-
-    Example: mlsd resume
-    """
-    from mlsd_drill import drills
-    from mlsd_drill.prompts import TerminalPrompter
-
-    _need_terminal()
-    state = drills.resumable(drill_id)
-    _run_drill(drills.resume(state, TerminalPrompter()))
-
-
 # --------------------------------------------------------------------------- history
 
 
 @app.command("history")
 @handles_errors
 def history_cmd(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many sessions.")] = 30,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", metavar="N", help="Show at most this many sessions.")
+    ] = 30,
     as_json: JsonOpt = False,
 ) -> None:
     """List past sessions, newest first.
@@ -466,12 +484,14 @@ def review_cmd(
 @handles_errors
 def export_cmd(
     session: Annotated[
-        str | None, typer.Argument(metavar="[SESSION]", help="Session id or number; omit with --all.")
+        str | None,
+        typer.Argument(metavar="SESSION", help="Session id or number; omit with --all.", show_default=False),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|json", help="md or json.")] = "md",
     all_: Annotated[bool, typer.Option("--all", help="Every session (json only).")] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of standard output."),
     ] = None,
 ) -> None:
     """Export a session as Markdown or JSON, or everything as JSON.

@@ -408,7 +408,11 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             break
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
-        if w in NEGATION_CUES and nxt not in NOT_NEGATION_AFTER and rs - j <= CUE_REACH.get(w, NEGATION_REACH):
+        if (
+            w in NEGATION_CUES
+            and nxt not in NOT_NEGATION_AFTER
+            and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
+        ):
             return not remedy
         if w in AVOID_CUES:
             return not remedy

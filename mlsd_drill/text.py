@@ -433,6 +433,7 @@ COMMON_WORDS = frozenset(
     ]
 )
 
+
 @lru_cache(maxsize=1)
 def bank_vocabulary() -> frozenset[str]:
     """Every word of the bundled bank's text (and COMMON_WORDS): correctly spelled
@@ -491,8 +492,16 @@ STEM_OVERRIDES = {
     **dict.fromkeys(("objective", "objectives"), "objectiv"),
     **dict.fromkeys(
         (
-            "personalization", "personalisation", "personalized", "personalised", "personalize",
-            "personalise", "personalizing", "personalising", "personalizes", "personalises",
+            "personalization",
+            "personalisation",
+            "personalized",
+            "personalised",
+            "personalize",
+            "personalise",
+            "personalizing",
+            "personalising",
+            "personalizes",
+            "personalises",
         ),
         "personaliz",
     ),
@@ -598,7 +607,9 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
                 c += 1
                 continue
             # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
-            if t in CLAUSE_BREAK_WORDS and (t != "and" or (k + 1 < len(tokens) and tokens[k + 1] in SUBJECTS)):
+            if t in CLAUSE_BREAK_WORDS and (
+                t != "and" or (k + 1 < len(tokens) and tokens[k + 1] in SUBJECTS)
+            ):
                 c += 1
             words.append(t)
             clause.append(c)

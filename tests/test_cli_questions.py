@@ -77,3 +77,13 @@ def test_python_m_entry_point() -> None:
 
     out = subprocess.run([sys.executable, "-m", "mlsd_drill", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("mlsd ")
+
+
+def test_command_reference_is_in_step_with_help() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    check = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_commands_doc.py"), "--check"])
+    assert check.returncode == 0, "docs/commands.md is stale: run python tools/gen_commands_doc.py"

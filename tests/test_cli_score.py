@@ -108,3 +108,15 @@ def test_answer_text_never_in_error_output(tmp_path: Path) -> None:
     p.write_bytes(b"my secret answer\x00")
     result = runner.invoke(app, ["score", "fraud-detection", str(p)])
     assert "my secret answer" not in result.output
+
+
+def test_save_records_a_session(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    result = runner.invoke(app, ["score", "fraud-detection", str(f), "--save", "--json"])
+    assert result.exit_code == 0
+    sid = json.loads(result.stdout)["session"]
+    hist = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
+    assert [h["id"] for h in hist] == [sid] and hist[0]["kind"] == "file"
+    review = runner.invoke(app, ["review", sid])
+    assert "Velocity features per card." in review.stdout

@@ -25,9 +25,19 @@ def view(**kw) -> StageView:  # type: ignore[no-untyped-def]
     q = bank.load().questions["fraud-detection"]
     spec = q.stage("data")
     base = dict(
-        question=q, stage="data", index=1, title=spec.title, prompt=spec.prompt, hints=spec.hints,
-        budget=600.0, already=0.0, interview_budget=2700.0, interview_spent=300.0, text="",
-        strict=False, no_timer=False,
+        question=q,
+        stage="data",
+        index=1,
+        title=spec.title,
+        prompt=spec.prompt,
+        hints=spec.hints,
+        budget=600.0,
+        already=0.0,
+        interview_budget=2700.0,
+        interview_spent=300.0,
+        text="",
+        strict=False,
+        no_timer=False,
     )
     base.update(kw)
     return StageView(**base)
@@ -37,7 +47,14 @@ def run_box(keys: str, v: StageView, clock: FakeClock, drafts: list[str] | None 
     out = Console(file=io.StringIO(), width=100)
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        return answer_box(v, clock, (drafts if drafts is not None else []).append, out, pt_input=pipe, pt_output=DummyOutput())
+        return answer_box(
+            v,
+            clock,
+            (drafts if drafts is not None else []).append,
+            out,
+            pt_input=pipe,
+            pt_output=DummyOutput(),
+        )
 
 
 def test_clock_text() -> None:
@@ -50,7 +67,9 @@ def test_clock_text() -> None:
 def test_toolbar_counts_down_and_warns() -> None:
     v = view()
     text = "".join(t for _, t in toolbar_parts(v, 30))
-    assert "data" in text and "09:30 left" in text and "interview 39:30" in text and "Esc Enter submit" in text
+    assert (
+        "data" in text and "09:30 left" in text and "interview 39:30" in text and "Esc Enter submit" in text
+    )
     styles = {s for s, _ in toolbar_parts(v, 545)}
     assert "class:toolbar.warn" in styles  # last minute
     over = toolbar_parts(v, 700)

@@ -1,0 +1,78 @@
+"""The bundled bank: the checks that keep fifteen case studies honest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from mlsd_drill import bank
+from mlsd_drill.model import STAGES, Answer, Section
+from mlsd_drill.scoring import score
+
+B = bank.load()
+IDS = sorted(B.questions)
+SHALLOW = {
+    "clarify": "I would ask what the product needs and how many users there are.",
+    "data": "We collect data from logs, clean it and build some features.",
+    "model": "I would train a neural network and check accuracy on a test set.",
+    "serve": "Deploy the model behind an API and make it fast.",
+    "monitor": "Monitor the model and retrain it when accuracy drops.",
+}
+
+
+def test_fifteen_case_studies() -> None:
+    assert len(IDS) == 15
+    for qid in ("ad-click-prediction", "fraud-detection", "video-recommendations", "rag-support-assistant"):
+        assert qid in IDS
+
+
+def test_every_file_validates(bundled: Path) -> None:
+    _, problems = bank.validate([bundled])
+    assert problems == []
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_rubric_shape(qid: str) -> None:
+    own = B.rubrics[qid].items
+    assert len(own) >= 35
+    per_stage = Counter(i.stage for i in own)
+    assert all(per_stage[s] >= 5 for s in STAGES), per_stage
+    levels = Counter(i.level for i in own)
+    assert levels["senior"] + levels["staff"] >= len(own) / 5
+    assert levels["staff"] >= 1
+    assert len({i.weight for i in own}) >= 2  # weights carry meaning
+    signal_sets = [frozenset(i.signals) for i in own]
+    assert len(set(signal_sets)) == len(signal_sets), "two items credited by exactly the same signals"
+    assert all(i.why.strip() and i.text.strip() for i in own)
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_question_shape(qid: str) -> None:
+    q = B.questions[qid]
+    fu = Counter(f.stage for f in q.followups)
+    assert all(fu[s] >= 2 for s in STAGES), fu
+    assert all(q.reference.get(s) for s in STAGES)
+    assert all(st.prompt and st.hints for st in q.stages)
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_reference_answer_earns_most_of_the_rubric(qid: str) -> None:
+    q = B.questions[qid]
+    ref = Answer(tuple(Section(s, q.reference[s]) for s in STAGES))
+    result = score(ref, B.rubric_for(qid))
+    assert result.percent >= 85, [r.item.id for r in result.missed]
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_shallow_answer_scores_low(qid: str) -> None:
+    result = score(Answer.from_stages(SHALLOW), B.rubric_for(qid))
+    assert result.percent <= 30
+    assert result.level is None
+
+
+def test_common_rubric_is_shared() -> None:
+    common = [i for i in B.rubric_for(IDS[0]).items if i.common]
+    assert len(common) >= 8
+    assert {i.stage for i in common} == set(STAGES)
