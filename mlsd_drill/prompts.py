@@ -21,6 +21,7 @@ from mlsd_drill.session import DrillState
 
 WARN_SECONDS = 60.0
 KEYS_HELP = "Esc Enter submit · Ctrl-T hint · Ctrl-E editor · Ctrl-C pause"
+KEYS_SHORT = "Esc⏎ submit ^T hint ^E edit ^C pause"
 
 
 def clock_text(seconds: float) -> str:
@@ -31,15 +32,19 @@ def clock_text(seconds: float) -> str:
     return f"+{text}" if over else text
 
 
-def toolbar_parts(view: StageView, spent: float) -> list[tuple[str, str]]:
-    """The toolbar as (style, text) fragments; `spent` is seconds in this box so far."""
+def toolbar_parts(view: StageView, spent: float, width: int = 120) -> list[tuple[str, str]]:
+    """The toolbar as (style, text) fragments; `spent` is seconds in this box so far.
+
+    Below 110 columns the key help is abbreviated so the clocks always fit.
+    """
+    keys = KEYS_HELP if width >= 110 else KEYS_SHORT
     if view.no_timer:
         used = view.already + spent
-        return [("class:toolbar", f" {view.stage}  {clock_text(used)} used (untimed) │ {KEYS_HELP} ")]
+        return [("class:toolbar", f" {view.stage}  {clock_text(used)} used (untimed) │ {keys} ")]
     left = view.budget - (view.already + spent)
     interview_left = view.interview_budget - (view.interview_spent + view.already + spent)
     if left < 0:
-        style, label = "class:toolbar.over", f" {clock_text(left)} OVERTIME "
+        style, label = "class:toolbar.over", f" {clock_text(left)} over time "
     elif left <= WARN_SECONDS:
         style, label = "class:toolbar.warn", f" {clock_text(left)} left "
     else:
@@ -48,7 +53,7 @@ def toolbar_parts(view: StageView, spent: float) -> list[tuple[str, str]]:
     parts = [("class:toolbar", f" {name} "), (style, label)]
     total_style = "class:toolbar.over" if interview_left < 0 else "class:toolbar"
     parts.append((total_style, f" interview {clock_text(interview_left)} "))
-    parts.append(("class:toolbar.keys", f"│ {KEYS_HELP} "))
+    parts.append(("class:toolbar.keys", f"│ {keys} "))
     return parts
 
 
@@ -127,42 +132,46 @@ class TerminalPrompter:
         self.out.print()
         self.out.print(
             Text(
-                "Now check the list: the ticked items were found in your answer. Tick what you made "
-                "but the scorer missed, untick what it credited wrongly.",
+                "Now check the lists, one per stage: ticked items were found in your answer. Tick what you made "
+                "but the scorer missed, untick what it credited wrongly (space toggles, enter confirms).",
                 style="dim",
             )
         )
 
     def self_score(self, result: ScoreResult) -> set[str]:
+        """One short checklist per stage, so the evidence line under the list stays on screen."""
         import questionary
 
-        choices: list[Any] = []
-        for st in STAGES:
+        ticked = {r.item.id for r in result.items if r.hit}
+        stages = [st for st in STAGES if any(r.item.stage == st for r in result.items)]
+        for n, st in enumerate(stages, 1):
             rows = [r for r in result.items if r.item.stage == st]
-            if not rows:
-                continue
-            choices.append(questionary.Separator(f"── {STAGE_TITLES[st]}"))
-            for r in rows:
-                desc = f'found: "{_short(r.evidence)}"' if r.hit and r.evidence else f"why: {r.item.why}"
-                choices.append(
-                    questionary.Choice(
-                        title=report.clean(r.item.text),
-                        value=r.item.id,
-                        checked=r.hit,
-                        description=report.clean(desc),
-                    )
+            choices = [
+                questionary.Choice(
+                    title=report.clean(r.item.text),
+                    value=r.item.id,
+                    checked=r.hit,
+                    description=report.clean(
+                        f'found: "{_short(r.evidence)}"'
+                        if r.hit and r.evidence
+                        else f"why it matters: {r.item.why}"
+                    ),
                 )
-        try:
-            picked = questionary.checkbox(
-                "Self-score (space toggles, enter confirms):",
-                choices=choices,
-                instruction=" ",
-            ).unsafe_ask()
-        except (KeyboardInterrupt, EOFError):
-            picked = None
-        if picked is None:
-            return {r.item.id for r in result.items if r.hit}
-        return set(picked)
+                for r in rows
+            ]
+            try:
+                picked = questionary.checkbox(
+                    f"Self-score {n}/{len(stages)} · {STAGE_TITLES[st]}",
+                    choices=choices,
+                    instruction=" ",
+                ).unsafe_ask()
+            except (KeyboardInterrupt, EOFError):
+                break  # keep the automatic ticks for this and later stages
+            if picked is None:
+                break
+            ticked -= {r.item.id for r in rows}
+            ticked |= set(picked)
+        return ticked
 
     def final(self, rep: DrillReport) -> None:
         from mlsd_drill.drills import to_record
@@ -239,7 +248,11 @@ def answer_box(
         event.app.current_buffer.open_in_editor(validate_and_handle=False)
 
     def toolbar() -> FormattedText:
-        return FormattedText(toolbar_parts(view, clock() - start))
+        try:
+            width = session.app.output.get_size().columns
+        except Exception:  # no real terminal size (tests): assume a wide one
+            width = 120
+        return FormattedText(toolbar_parts(view, clock() - start, width))
 
     style = Style.from_dict(
         {

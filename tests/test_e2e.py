@@ -85,9 +85,10 @@ def answer_box(child, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def finish_end_screens(child) -> None:  # type: ignore[no-untyped-def]
-    child.expect("Self-score")
-    time.sleep(0.3)
-    child.send("\r")
+    for n in range(1, 6):  # one checklist per stage
+        child.expect(f"Self-score {n}/5")
+        time.sleep(0.3)
+        child.send("\r")
     child.expect("How did it go")
     time.sleep(0.3)
     child.send("\r")
@@ -97,7 +98,7 @@ def finish_end_screens(child) -> None:  # type: ignore[no-untyped-def]
 
 def test_full_drill(mlsd_bin: str, env: dict[str, str]) -> None:
     child = spawn(mlsd_bin, ["drill", "fraud-detection", "--minutes", "20"], env)
-    child.expect("Design a real-time fraud detection")
+    child.expect("Design real-time fraud detection")
     answers = [
         "We are the issuer. Latency budget p99 under 100 ms.",
         "Velocity features per card over 1h and 24h; labels from chargebacks.",

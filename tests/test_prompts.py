@@ -73,7 +73,7 @@ def test_toolbar_counts_down_and_warns() -> None:
     styles = {s for s, _ in toolbar_parts(v, 545)}
     assert "class:toolbar.warn" in styles  # last minute
     over = toolbar_parts(v, 700)
-    assert any(s == "class:toolbar.over" and "+01:40 OVERTIME" in t for s, t in over)
+    assert any(s == "class:toolbar.over" and "+01:40 over time" in t for s, t in over)
 
 
 def test_no_timer_shows_time_used_only() -> None:
