@@ -21,7 +21,10 @@ from mlsd_drill.answer import parse_markdown  # noqa: E402
 from mlsd_drill.model import Rubric  # noqa: E402
 from mlsd_drill.scoring import score  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus"
+CORPORA = {
+    "corpus": ROOT / "tests" / "corpus",  # 30 answers: ads, fraud, video
+    "corpus2": ROOT / "tests" / "corpus2",  # 20 answers: feed, eta, rag, harmful, listings (held out)
+}
 
 
 def naive(text: str, rubric: Rubric) -> set[str]:
@@ -43,14 +46,14 @@ def engine(text: str, rubric: Rubric) -> set[str]:
     return {r.item.id for r in score(parse_markdown(text), rubric).items if r.hit}
 
 
-def evaluate(details: bool = False) -> dict[str, tuple[float, float, float]]:
-    labels = yaml.safe_load((CORPUS / "labels.yaml").read_text())
+def evaluate(corpus: Path, details: bool = False) -> dict[str, tuple[float, float, float]]:
+    labels = yaml.safe_load((corpus / "labels.yaml").read_text())
     b = bank.load([ROOT])
     totals = {"engine": [0, 0, 0], "baseline": [0, 0, 0]}  # tp, fp, fn
     for name, spec in sorted(labels.items()):
         rubric = b.rubric_for(spec["question"])
         truth = set(spec["covers"])
-        text = (CORPUS / name).read_text()
+        text = (corpus / name).read_text()
         for label, fn in (("engine", engine), ("baseline", naive)):
             got = fn(text, rubric)
             t = totals[label]
@@ -69,13 +72,17 @@ def evaluate(details: bool = False) -> dict[str, tuple[float, float, float]]:
 
 
 def main() -> None:
-    res = evaluate(details="--details" in sys.argv)
-    n = len(yaml.safe_load((CORPUS / "labels.yaml").read_text()))
-    print(f"labelled corpus: {n} answers")
-    print(f"{'':10} {'precision':>9} {'recall':>7} {'F1':>6}")
-    for label, (p, r, f) in res.items():
-        print(f"{label:10} {p:9.3f} {r:7.3f} {f:6.3f}")
-    print(f"F1 ratio engine/baseline: {res['engine'][2] / res['baseline'][2]:.2f}x")
+    details = "--details" in sys.argv
+    for name, corpus in CORPORA.items():
+        if not (corpus / "labels.yaml").exists():
+            continue
+        res = evaluate(corpus, details)
+        n = len(yaml.safe_load((corpus / "labels.yaml").read_text()))
+        print(f"\n{name}: {n} labelled answers")
+        print(f"{'':10} {'precision':>9} {'recall':>7} {'F1':>6}")
+        for label, (p, r, f) in res.items():
+            print(f"{label:10} {p:9.3f} {r:7.3f} {f:6.3f}")
+        print(f"F1 ratio engine/baseline: {res['engine'][2] / res['baseline'][2]:.2f}x")
 
 
 if __name__ == "__main__":

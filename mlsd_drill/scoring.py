@@ -34,6 +34,8 @@ from mlsd_drill.text import (
     AVOID_CUES,
     COMMON_WORDS,
     CUE_REACH,
+    REMEDY_CUES,
+    STOPWORDS,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     NEGATION_REACH,
@@ -137,6 +139,7 @@ class _Phrase:
     text: str
     variants: list[Variant]
     surfaces: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
+    words: frozenset[str] = frozenset()  # the phrase's own words (its own "not" rejects nothing)
 
 
 @dataclass
@@ -220,7 +223,7 @@ def _compile_phrase(phrase: str) -> _Phrase:
             if v not in seen:
                 seen.add(v)
                 variants.append(v)
-    return _Phrase(phrase, variants, surfaces)
+    return _Phrase(phrase, variants, surfaces, frozenset(phrase_tokens(phrase)))
 
 
 def _deletes(word: str) -> set[str]:
@@ -288,6 +291,8 @@ def _fuzzy(c: Compiled, st: str, word: str) -> tuple[str, ...]:
 
 
 _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
+# Words that may follow a remedied problem without taking over the phrase.
+_LINKS = frozenset("from with between across through when if so because since by and or".split())
 # Words too light to anchor an any-order match.
 _FUNCTION_STEMS = frozenset(
     stem(w)
@@ -297,12 +302,17 @@ _FUNCTION_STEMS = frozenset(
 
 # --------------------------------------------------------------------------- matching
 
-# (sentence index, content position) -> lengths (in content words) of entries there
-_Index = dict[str, dict[tuple[int, int], list[int]]]
+# stem -> sentence index -> content position -> lengths (in content words) of the
+# entries there (2 for two words written as one compound, "fall back" for "fallback")
+_Index = dict[str, dict[int, dict[int, list[int]]]]
 
 
 def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
-    index: _Index = defaultdict(lambda: defaultdict(list))
+    index: _Index = {}
+
+    def add(key: str, si: int, p: int, length: int) -> None:
+        index.setdefault(key, {}).setdefault(si, {}).setdefault(p, []).append(length)
+
     for si, sent in enumerate(sentences):
         stems = sent.stems
         words = [sent.words[i] for i in sent.content]
@@ -313,38 +323,55 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                 targets = (st,) if st in c.vocab else _fuzzy(c, st, words[p])
                 c.word_targets[words[p]] = targets
             for t in targets:
-                index[t][(si, p)].append(1)
+                add(t, si, p, 1)
             if p + 1 < n:
                 pair = words[p] + words[p + 1]
                 if pair[:4] in c.prefixes:  # cheap test before stemming the pair
                     joined = stem(pair)
                     if joined in c.vocab:
-                        index[joined][(si, p)].append(2)
+                        add(joined, si, p, 2)
     return index
+
+
+def _shared_sentences(index: _Index, variant: Variant) -> list[int] | None:
+    """Sentences holding every stem of the variant (None when a stem is nowhere)."""
+    per = []
+    for st in variant:
+        entries = index.get(st)
+        if not entries:
+            return None
+        per.append(entries)
+    per.sort(key=len)
+    common = set(per[0])
+    for entries in per[1:]:
+        common.intersection_update(entries)
+        if not common:
+            return None
+    return sorted(common)
 
 
 def _find(index: _Index, variant: Variant) -> list[tuple[int, int, int]]:
     """Occurrences (sentence, start, end) of a variant's stems in consecutive words."""
-    first = index.get(variant[0])
-    if not first:
+    sents = _shared_sentences(index, variant)
+    if not sents:
         return []
+    first = index[variant[0]]
+    rest = [index[st] for st in variant[1:]]
     hits: list[tuple[int, int, int]] = []
-    for (si, start), lengths in first.items():
-        ends = {start + ln for ln in lengths}
-        for st in variant[1:]:
-            entries = index.get(st)
-            if not entries:
-                ends = set()
-                break
-            nxt: set[int] = set()
+    for si in sents:
+        for start, lengths in first[si].items():
+            ends = {start + ln for ln in lengths}
+            for entries in rest:
+                at = entries[si]
+                nxt: set[int] = set()
+                for e in ends:
+                    for ln in at.get(e, ()):
+                        nxt.add(e + ln)
+                ends = nxt
+                if not ends:
+                    break
             for e in ends:
-                for ln in entries.get((si, e), ()):
-                    nxt.add(e + ln)
-            ends = nxt
-            if not ends:
-                break
-        for e in ends:
-            hits.append((si, start, e))
+                hits.append((si, start, e))
     return hits
 
 
@@ -359,23 +386,16 @@ def _near(index: _Index, variant: Variant, slack: int) -> list[tuple[int, int, i
         return []
     if any(len(st) < 3 or st in _FUNCTION_STEMS for st in variant):
         return []  # "model it as" must not match "the model ... retrain it"
-    per_stem: list[dict[int, list[int]]] = []
-    for st in variant:
-        entries = index.get(st)
-        if not entries:
-            return []
-        by_sent: dict[int, list[int]] = defaultdict(list)
-        for (si, pos), lengths in entries.items():
-            if 1 in lengths:
-                by_sent[si].append(pos)
-        per_stem.append(by_sent)
-    common = set(per_stem[0])
-    for d in per_stem[1:]:
-        common &= set(d)
+    common = _shared_sentences(index, variant)
+    if not common:
+        return []
+    per_stem = [index[st] for st in variant]
     width = len(variant) + slack
     hits: list[tuple[int, int, int]] = []
-    for si in sorted(common):
-        events = sorted((pos, k) for k, d in enumerate(per_stem) for pos in d[si])
+    for si in common:
+        events = sorted(
+            (pos, k) for k, d in enumerate(per_stem) for pos, lengths in d[si].items() if 1 in lengths
+        )
         counts = [0] * len(variant)
         have = 0
         lo = 0
@@ -401,8 +421,12 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     rs = sent.content[start]
     re_ = sent.content[end - 1]
     cl = clause[rs]
-    # "no leakage", "avoid skew": rejecting a problem is embracing its remedy
-    remedy = sent.stems[end - 1] in PROBLEM_STEMS
+    # "no leakage", "avoid skew": rejecting a problem is embracing its remedy, unless
+    # the problem word only qualifies what follows ("no drift detection")
+    nxt_word = words[re_ + 1] if re_ + 1 < len(words) and clause[re_ + 1] == cl else None
+    remedy = sent.stems[end - 1] in PROBLEM_STEMS and (
+        nxt_word is None or nxt_word in STOPWORDS or nxt_word in _LINKS
+    )
     for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
         if clause[j] != cl:
             break
@@ -413,9 +437,9 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             and nxt not in NOT_NEGATION_AFTER
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
         ):
-            return not remedy
+            return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
-            return not remedy
+            return not (remedy and w in REMEDY_CUES)
         if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
             return True
     after = re_ + 1
@@ -444,18 +468,29 @@ class _Hit:
 
 def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> list[_Hit]:
     out: list[_Hit] = []
+    phrase_words = phrase.words
     seen: set[tuple[int, int, int]] = set()
     for si, s, e in (occ for v in phrase.variants for occ in _find(index, v)):
         if (si, s, e) not in seen:
             seen.add((si, s, e))
-            out.append(_Hit(si, _negated(sentences[si], s, e)))
-    if phrase.variants:
+            sent = sentences[si]
+            out.append(_Hit(si, sent.has_cue and _negated(sent, s, e)))
+    if len(phrase.variants[0]) > 1:
         for si, s, e in _near(index, phrase.variants[0], NEAR_SLACK):
-            if (si, s, e) not in seen:
-                seen.add((si, s, e))
-                # words out of order: a rejection in front of any of them counts
-                sent = sentences[si]
-                out.append(_Hit(si, any(_negated(sent, p, p + 1) for p in range(s, e))))
+            if (si, s, e) in seen:
+                continue
+            seen.add((si, s, e))
+            sent = sentences[si]
+            # "ROC AUC rather than PR AUC" is not "PR AUC" in another order: a span with
+            # a rejection inside it is no match at all
+            inside = sent.words[sent.content[s] : sent.content[e - 1] + 1]
+            if (
+                sent.has_cue
+                and any(w in NEGATION_CUES or w in AVOID_CUES for w in inside if w not in phrase_words)
+                or any(f"{a} {b}" in NEGATION_BIGRAMS for a, b in zip(inside, inside[1:], strict=False))
+            ):
+                continue
+            out.append(_Hit(si, sent.has_cue and _negated(sent, s, e)))
     return out
 
 
@@ -464,38 +499,41 @@ def _match_item(
 ) -> tuple[list[list[int]], int | None]:
     """Evidence candidates (lists of sentence indices) and a rejecting sentence, if any.
 
-    Stops at the first signal that finds evidence in the item's own stage: more
-    signals could not change the verdict, only offer other evidence.
+    A sentence that rejects the item through one signal ("skip position-bias
+    correction") is not evidence for it through another ("bias") either.
     """
-    candidates: list[list[int]] = []
-    rejected: int | None = None
+    hits: list[list[list[_Hit]]] = []
     own = ci.item.stage
     for sig in ci.signals:
-        if any(sentences[c[0]].stage == own for c in candidates):
+        per_sig = [_phrase_hits(index, ph, sentences) for ph in sig]
+        hits.append(per_sig)
+        # enough once a plain statement in the item's own stage makes the point: a
+        # sentence without any rejecting word cannot be turned by another signal
+        if len(sig) == 1 and any(
+            not h.negated and sentences[h.sentence].stage == own and not sentences[h.sentence].has_cue
+            for h in per_sig[0]
+        ):
             break
-        per_phrase = [_phrase_hits(index, ph, sentences) for ph in sig]
-        for hits in per_phrase:
-            for h in hits:
-                if h.negated and rejected is None:
-                    rejected = h.sentence
+    rejecting = {h.sentence for per_sig in hits for per_ph in per_sig for h in per_ph if h.negated}
+    candidates: list[list[int]] = []
+    for sig, per_phrase in zip(ci.signals, hits, strict=False):
+        good = [[h for h in ph if not h.negated and h.sentence not in rejecting] for ph in per_phrase]
         if len(sig) == 1:
-            candidates.extend([h.sentence] for h in per_phrase[0] if not h.negated)
+            candidates.extend([h.sentence] for h in good[0])
             continue
-        # every phrase, un-negated, somewhere in one paragraph
+        # every phrase somewhere in one paragraph
         by_para: list[dict[int, int]] = []
-        for hits in per_phrase:
+        for ph_hits in good:
             paras: dict[int, int] = {}
-            for h in hits:
-                if not h.negated:
-                    paras.setdefault(sentences[h.sentence].paragraph, h.sentence)
+            for h in ph_hits:
+                paras.setdefault(sentences[h.sentence].paragraph, h.sentence)
             by_para.append(paras)
         common = set(by_para[0])
         for paras in by_para[1:]:
             common &= set(paras)
         for para in sorted(common):
-            sents = sorted({paras[para] for paras in by_para})
-            candidates.append(sents)
-    return candidates, rejected
+            candidates.append(sorted({paras[para] for paras in by_para}))
+    return candidates, min(rejecting) if rejecting else None
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:

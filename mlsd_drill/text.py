@@ -67,10 +67,13 @@ NEGATION_CUES = frozenset(
 )
 # How far back in its clause a cue reaches ("not worried about a feedback loop
 # from declined transactions" rejects all of it).
-NEGATION_REACH = 10
+NEGATION_REACH = 14
 # "avoid multi-task heads" rejects; "avoid leakage" does not: the cue counts only
 # when what follows is not itself a problem to be avoided (stems).
 AVOID_CUES = frozenset({"avoid", "avoiding", "avoided", "avoids", "ignore", "ignoring", "ignored", "ignores"})
+# Cues that can embrace a remedy ("no leakage", "without downtime", "avoid skew");
+# "not", "skip", "ignore" dismiss whatever follows, problems included.
+REMEDY_CUES = frozenset({"no", "without", "avoid", "avoiding", "avoided", "avoids", "zero"})
 # Short cues reach only a few words: "no need for a fallback", "without history".
 CUE_REACH = {"no": 4, "without": 3, "none": 3, "nothing": 3}
 # "no leakage", "avoid training-serving skew", "without downtime" embrace a
@@ -78,7 +81,7 @@ CUE_REACH = {"no": 4, "without": 3, "none": 3, "nothing": 3}
 # reject it. "no drift monitoring" still does: its last word is not a problem.
 PROBLEM_STEMS = frozenset(
     "leak leakag overfit skew bias drift stale stalenes duplic duplicat loop outag downtim spike "
-    "bottleneck hotspot regress clickbait bubbl echo cannib timeout contention collaps imbal "
+    "bottleneck hotspot clickbait bubbl echo cannib timeout contention collaps imbal "
     "imbalanc noisi nois error mistak bug failur incid risk harm toxic misinform spam fraud abus "
     "degrad decay starv overload exposur penalti churn hallucin".split()
 )
@@ -125,6 +128,8 @@ POST_NEGATED_WORDS = frozenset(
         "problem",
         "issue",
         "applicable",
+        "matter",
+        "matters",
     ]
 )
 POST_REJECTIONS = frozenset({"unnecessary", "overkill", "irrelevant", "unneeded", "pointless"})
@@ -134,7 +139,6 @@ CLAUSE_BREAK_WORDS = frozenset(
         "but",
         "and",
         "so",
-        "then",
         "because",
         "while",
         "whereas",
@@ -159,12 +163,13 @@ _CONTRACTIONS = [
     ("'s", re.compile(r"'s\b"), ""),
 ]
 _REWRITES = [
-    ("/", re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
-    ("/", re.compile(r"\bw\s*/\s*o\b"), "without"),
+    ("a/b", re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
+    ("w/o", re.compile(r"\bw\s*/\s*o\b"), "without"),
     ("w/", re.compile(r"\bw/(?=\s)"), "with"),
     ("b/c", re.compile(r"\bb/c\b"), "because"),
     ("@", re.compile(r"@"), " at "),
     ("&", re.compile(r"&"), " and "),
+    (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
     ("", re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
 ]
 # Note-taking shorthand, expanded word by word ("neg downsample", "feats", "hist CTR").
@@ -242,10 +247,14 @@ SHORTHAND = {
     "stats": "statistics",
     "sim": "similarity",
 }
-_CONTEXT_REWRITES = [
-    ("pos", re.compile(r"\bpos\.?\s+bias"), "position bias"),
-    ("pos", re.compile(r"\bpos\s*/\s*neg\b"), "positive negative"),
-    ("lr", re.compile(r"\blr\b(?!\s*(?:schedule|decay|warm|=|of|\d))"), "logistic regression"),
+_CONTEXT_REWRITES: list[tuple[str | tuple[str, ...], re.Pattern[str], str]] = [
+    (("pos ", "pos."), re.compile(r"\bpos\.?\s+bias"), "position bias"),
+    ("pos/", re.compile(r"\bpos\s*/\s*neg\b"), "positive negative"),
+    (
+        (" lr", "\nlr", "(lr", "/lr", "lr ", "lr,", "lr;"),
+        re.compile(r"\blr\b(?!\s*(?:schedule|decay|warm|=|of|\d))"),
+        "logistic regression",
+    ),
 ]
 
 _QUOTES = str.maketrans(
@@ -470,7 +479,7 @@ def prenormalize(text: str) -> str:
     """Lower-case and rewrite the typing variants that tokenising would lose."""
     s = text.translate(_QUOTES).lower()
     for literal, pattern, repl in (*_CONTRACTIONS, *_REWRITES, *_CONTEXT_REWRITES):
-        if literal in s:
+        if (literal in s) if isinstance(literal, str) else any(lit in s for lit in literal):
             s = pattern.sub(repl, s)
     return s
 
@@ -540,6 +549,7 @@ class Sentence:
     clause: list[int]  # clause number of each word
     content: list[int]  # indices into `words` of the non-stopwords
     stems: list[str]  # stems of the content words, aligned with `content`
+    has_cue: bool = False  # holds a word that can reject something (not, no, skip, avoid...)
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
@@ -615,7 +625,14 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
             clause.append(c)
         content = [i for i, w in enumerate(words) if w not in STOPWORDS]
         content_words = [words[i] for i in content]
-        sentences.append(Sentence(raw, para, stage, words, clause, content, []))
+        cue = any(w in NEGATION_CUES or w in AVOID_CUES or w in POST_REJECTIONS for w in words) or (
+            "rather" in words
+            or "instead" in words
+            or "leave" in words
+            or "leaving" in words
+            or "scope" in words
+        )
+        sentences.append(Sentence(raw, para, stage, words, clause, content, [], cue))
         pending.append(content_words)
         all_words.extend(content_words)
     if all_words:
