@@ -16,10 +16,9 @@ How a signal phrase is found (see docs/bank-format.md):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
+from itertools import pairwise, product
 
 from mlsd_drill.model import (
     LEVELS,
@@ -34,8 +33,6 @@ from mlsd_drill.text import (
     AVOID_CUES,
     COMMON_WORDS,
     CUE_REACH,
-    REMEDY_CUES,
-    STOPWORDS,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     NEGATION_REACH,
@@ -43,6 +40,8 @@ from mlsd_drill.text import (
     POST_NEGATED_WORDS,
     POST_REJECTIONS,
     PROBLEM_STEMS,
+    REMEDY_CUES,
+    STOPWORDS,
     Sentence,
     analyse,
     bank_vocabulary,
@@ -484,10 +483,9 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> l
             # "ROC AUC rather than PR AUC" is not "PR AUC" in another order: a span with
             # a rejection inside it is no match at all
             inside = sent.words[sent.content[s] : sent.content[e - 1] + 1]
-            if (
-                sent.has_cue
-                and any(w in NEGATION_CUES or w in AVOID_CUES for w in inside if w not in phrase_words)
-                or any(f"{a} {b}" in NEGATION_BIGRAMS for a, b in zip(inside, inside[1:], strict=False))
+            if sent.has_cue and (
+                any(w in NEGATION_CUES or w in AVOID_CUES for w in inside if w not in phrase_words)
+                or any(f"{a} {b}" in NEGATION_BIGRAMS for a, b in pairwise(inside))
             ):
                 continue
             out.append(_Hit(si, sent.has_cue and _negated(sent, s, e)))
