@@ -167,9 +167,15 @@ _REWRITES = [
     ("w/o", re.compile(r"\bw\s*/\s*o\b"), "without"),
     ("w/", re.compile(r"\bw/(?=\s)"), "with"),
     ("b/c", re.compile(r"\bb/c\b"), "because"),
-    ("@", re.compile(r"@"), " at "),
+    ("@", re.compile(r"(?<!\br)(?<!\bp)@"), " at "),
     ("&", re.compile(r"&"), " and "),
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
+    ("/", re.compile(r"(?<=\w)\s*/\s*(?:s|sec|second)\b"), " per second"),  # 6k/s
+    ("/", re.compile(r"(?<=\w)\s*/\s*(?:d|day)\b"), " per day"),
+    ("/", re.compile(r"(?<=\w)\s*/\s*(?:h|hr|hour)\b"), " per hour"),
+    ("/", re.compile(r"(?<=\w)\s*/\s*(?:min|minute)\b"), " per minute"),
+    ("@", re.compile(r"\br@"), "recall at "),  # R@P90, r@10
+    ("@", re.compile(r"\bp@"), "precision at "),
     ("", re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
 ]
 # Note-taking shorthand, expanded word by word ("neg downsample", "feats", "hist CTR").
@@ -246,6 +252,15 @@ SHORTHAND = {
     "cfg": "configuration",
     "stats": "statistics",
     "sim": "similarity",
+    "bl": "baseline",
+    "attrib": "attribution",
+    "avail": "availability",
+    "dyn": "dynamic",
+    "enc": "encoder",
+    "tok": "tokens",
+    "toks": "tokens",
+    "ckpt": "checkpoint",
+    "ckpts": "checkpoints",
 }
 _CONTEXT_REWRITES: list[tuple[str | tuple[str, ...], re.Pattern[str], str]] = [
     (("pos ", "pos."), re.compile(r"\bpos\.?\s+bias"), "position bias"),
