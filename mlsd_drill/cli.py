@@ -140,9 +140,25 @@ def _run_drill(drill: Any) -> None:
     try:
         rep = drill.run()
     except Paused as p:
-        out.print(f"\nSaved. Continue with: mlsd resume   (drill {p.state.id})", style="bold")
+        if drill.store.error:  # the data folder refused: keep the drill next to the user instead
+            where = drills.save_elsewhere(p.state)
+            out.print(f"\nCould not save to {drill.store.error}.", style="bold red", markup=False)
+            out.print(f"Your drill is saved in {where}.", style="bold", markup=False)
+        else:
+            out.print(f"\nSaved. Continue with: mlsd resume   (drill {p.state.id})", style="bold")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    session_id = drills.record(rep)
+    try:
+        session_id = drills.record(rep)
+    except MlsdError as e:
+        # the history is unusable: never lose the drill - keep it somewhere readable
+        rescue = drills.rescue(rep)
+        out.print(f"\nCould not record the drill in your history: {e}", style="bold red", markup=False)
+        out.print(
+            f"Your answers and scores are saved in {rescue}; `mlsd import {rescue}` adds them to the history later.",
+            style="bold",
+            markup=False,
+        )
+        raise typer.Exit(int(ExitCode.PROBLEMS)) from None
     out.print(f"\nSaved as session {session_id}. `mlsd next` suggests what to practise next.", style="dim")
 
 

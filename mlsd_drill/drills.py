@@ -158,3 +158,36 @@ def record(rep: DrillReport, ended: datetime | None = None) -> str:
     rep.state.status = "finished"
     drafts().remove(rep.state.id)
     return rec.id
+
+
+def rescue(rep: DrillReport) -> Path:
+    """Write a finished drill where it can be found when the history cannot take it.
+
+    The draft folder first (so `mlsd resume` can record it later), else the
+    current folder, else the temporary folder; returns the file written.
+    """
+    import json
+    import tempfile
+
+    rec = to_record(rep)
+    data = json.dumps({"format": "mlsd-drill-history", "version": 1, "sessions": [rec.to_json()]}, indent=1)
+    for folder in (paths.drafts_dir(), Path.cwd(), Path(tempfile.gettempdir())):
+        target = folder / f"mlsd-session-{rec.id}.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(data, encoding="utf-8")
+            return target
+        except OSError:
+            continue
+    raise MlsdError("could not write the drill anywhere; the disk may be full")
+
+
+def save_elsewhere(state: DrillState) -> Path:
+    """Save an interrupted drill outside the data folder (current, then temporary folder)."""
+    import tempfile
+
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        store = DraftStore(folder)
+        if store.save(state):
+            return store.path(state.id)
+    raise MlsdError("could not save the drill anywhere; the disk may be full")

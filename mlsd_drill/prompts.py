@@ -179,6 +179,11 @@ class TerminalPrompter:
         for part in report.session_result(to_record(rep), rep.question.reference):
             self.out.print(part)
 
+    def notice(self, text: str) -> None:
+        from rich.text import Text
+
+        self.out.print(Text(report.clean(text), style="bold yellow"))
+
     def rating(self) -> int:
         import questionary
 

@@ -73,6 +73,10 @@ class Prompter(Protocol):
 
     def rating(self) -> int: ...
 
+    def notice(self, text: str) -> None:
+        """A one-line warning that must not interrupt the drill."""
+        ...
+
 
 @dataclass
 class DrillReport:
@@ -112,6 +116,7 @@ class Drill:
         self.store = store
         self.clock = clock
         self.rng = rng or random.Random()
+        self._warned: str | None = None
 
     # ------------------------------------------------------------------ stages
 
@@ -185,7 +190,12 @@ class Drill:
             else:
                 st.done = True
                 st.auto_submitted = outcome.how == "timeout"
-            self.store.save(self.state)
+            if not self.store.save(self.state) and self.store.error != self._warned:
+                self._warned = self.store.error
+                self.p.notice(
+                    f"Could not save your answers to disk ({self.store.error}). They are kept in memory "
+                    "and saving is retried after every stage."
+                )
             return
 
     def _record(self, st: StageState, followup: bool, text: str, elapsed: float) -> None:

@@ -140,25 +140,36 @@ class DraftStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.error: str | None = None  # why the last save failed; cleared by the next good one
 
     def path(self, drill_id: str) -> Path:
         return self.folder / f"{drill_id}.json"
 
-    def save(self, state: DrillState) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def save(self, state: DrillState) -> bool:
+        """Write the state; False (and `error` set) when the disk refuses.
+
+        A failed save never ends a drill: the text stays in memory, the next
+        save tries again, and the end of the drill falls back to another file.
+        """
         state.updated_at = utcnow().isoformat(timespec="seconds")
         data = json.dumps(to_json(state), ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".draft-", suffix=".tmp")
+        tmp = None
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".draft-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self.path(state.id))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        except OSError as e:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            self.error = f"{self.folder}: {e.strerror or e}"
+            return False
+        self.error = None
+        return True
 
     def load(self, drill_id: str) -> DrillState:
         return from_json(json.loads(self.path(drill_id).read_text(encoding="utf-8")))

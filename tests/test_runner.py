@@ -76,6 +76,11 @@ class ScriptedPrompter:
     def rating(self) -> int:
         return self.rating_value
 
+    notices: list[str] = field(default_factory=list)
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
 
 FULL = [
     Step("We are the issuer; p99 latency under 100 ms; fraud is 0.1% of traffic."),
@@ -243,3 +248,28 @@ def test_record_puts_the_drill_in_history_and_schedules_it(tmp_path: Path) -> No
         assert rec.stages[1]["followup_ask"]
         assert "fraud-detection" in h.cards()
     assert drills.drafts().unfinished() == []
+
+
+def test_a_disk_that_refuses_never_ends_the_drill(tmp_path: Path) -> None:
+    d, p, _, _ = make(tmp_path, list(FULL))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    d.store = DraftStore(blocker / "drafts")  # cannot be created: every save fails
+    rep = d.run()
+    assert rep.auto.percent > 0  # the drill went on to the end, text intact
+    assert rep.state.stages[4].text.startswith("PSI drift")
+    assert len(p.notices) == 1 and "kept in memory" in p.notices[0]
+
+
+def test_rescued_drill_can_be_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from mlsd_drill.cli import app
+
+    d, _, _, _ = make(tmp_path, list(FULL))
+    rep = d.run()
+    monkeypatch.chdir(tmp_path)
+    target = drills.rescue(rep)
+    assert target.exists()
+    result = CliRunner().invoke(app, ["import", str(target)])
+    assert "imported 1 session(s)" in result.stdout
