@@ -85,11 +85,11 @@ def question_json(q: Question, rubric: Rubric | None) -> dict[str, Any]:
 def questions_table(questions: Iterable[Question]) -> RenderableType:
     from rich.table import Table
 
-    t = Table(box=None, pad_edge=False, header_style="bold")
+    t = Table(box=None, pad_edge=False, header_style="bold", expand=True)
     t.add_column("id", style="cyan", no_wrap=True)
-    t.add_column("title")
-    t.add_column("difficulty")
-    t.add_column("tags", style="dim")
+    t.add_column("title", ratio=3)
+    t.add_column("difficulty", no_wrap=True)
+    t.add_column("tags", style="dim", ratio=2)
     colour = {"easy": "green", "medium": "yellow", "hard": "red"}
     for q in questions:
         t.add_row(
@@ -136,6 +136,12 @@ def question_panel(q: Question, budgets: dict[str, float] | None = None) -> Rend
     )
 
 
+def _indented(text: Text, left: int = 2) -> RenderableType:
+    from rich.padding import Padding
+
+    return Padding(text, (0, 0, 0, left))
+
+
 def question_detail(q: Question, rubric: Rubric | None) -> list[RenderableType]:
     from rich.text import Text
 
@@ -145,12 +151,12 @@ def question_detail(q: Question, rubric: Rubric | None) -> list[RenderableType]:
         head.append(f"\n{s.title}", style="bold")
         head.append(f"  {_minutes(s.minutes)}", style="dim")
         out.append(head)
-        out.append(literal("  " + s.prompt))
+        out.append(_indented(literal(s.prompt)))
         for h in s.hints:
-            out.append(literal(f"  hint: {h}", "dim"))
+            out.append(_indented(literal(f"hint: {h}", "dim")))
         for f in q.followups:
             if f.stage == s.name:
-                out.append(literal(f"  follow-up: {f.ask}", "italic"))
+                out.append(_indented(literal(f"follow-up: {f.ask}", "italic")))
     if rubric is not None:
         out.append(Text("\nRubric", style="bold"))
         for st in STAGES:
@@ -159,10 +165,10 @@ def question_detail(q: Question, rubric: Rubric | None) -> list[RenderableType]:
                 continue
             out.append(Text(f"  {st}", style="bold cyan"))
             for i in items:
-                line = Text("    - ")
+                line = Text("- ")
                 line.append(clean(i.text))
                 line.append(f"  (w{i.weight}, {i.level}{', common' if i.common else ''})", style="dim")
-                out.append(line)
+                out.append(_indented(line, 4))
     return out
 
 
