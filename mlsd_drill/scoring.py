@@ -41,6 +41,7 @@ from mlsd_drill.text import (
     POST_REJECTIONS,
     PROBLEM_STEMS,
     REMEDY_CUES,
+    REQUIREMENT_WORDS,
     STOPWORDS,
     Sentence,
     analyse,
@@ -431,16 +432,17 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             break
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
+        if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
+            return True
         if (
             w in NEGATION_CUES
             and nxt not in NOT_NEGATION_AFTER
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
+            and not (j > 0 and words[j - 1] in REQUIREMENT_WORDS)
         ):
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
-        if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
-            return True
     after = re_ + 1
     if after < len(words) and words[after] == "no" and (after + 1 == len(words) or clause[after + 1] != cl):
         return True  # "drift detection - no, ..."

@@ -86,7 +86,11 @@ PROBLEM_STEMS = frozenset(
     "degrad decay starv overload exposur penalti churn hallucin".split()
 )
 # Two-word cues; stored joined with a space.
-NEGATION_BIGRAMS = frozenset({"rather than", "instead of", "leave out", "leaving out"})
+NEGATION_BIGRAMS = frozenset(
+    {"rather than", "instead of", "leave out", "leaving out", "no need", "no point", "no reason"}
+)
+# "we must not show offensive completions" states a requirement, it rejects nothing.
+REQUIREMENT_WORDS = frozenset({"must", "should", "shall", "mustn", "shouldn"})
 # "no more than 100 ms" is a constraint, not a rejection.
 NOT_NEGATION_AFTER = frozenset(
     [

@@ -205,3 +205,16 @@ def test_negation_scope(text: str, iid: str, hit: bool) -> None:
         item("frame", "model it as"),
     )
     assert hits(text, r)[iid] is hit, text
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("We must not show offensive completions: a safety filter runs last.", True),
+        ("The system should never show offensive completions.", True),
+        ("No need for a fallback or a safety filter here.", False),
+    ],
+)
+def test_requirements_are_not_rejections(text: str, hit: bool) -> None:
+    r = rubric(item("filter", "offensive completions", "safety filter"))
+    assert hits(text, r)["filter"] is hit, text
