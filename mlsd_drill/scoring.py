@@ -140,6 +140,7 @@ class _Phrase:
     variants: list[Variant]
     surfaces: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
     words: frozenset[str] = frozenset()  # the phrase's own words (its own "not" rejects nothing)
+    anchors: frozenset[str] = frozenset()  # first stem of every variant: none in an answer, no match
 
 
 @dataclass
@@ -223,7 +224,9 @@ def _compile_phrase(phrase: str) -> _Phrase:
             if v not in seen:
                 seen.add(v)
                 variants.append(v)
-    return _Phrase(phrase, variants, surfaces, frozenset(phrase_tokens(phrase)))
+    return _Phrase(
+        phrase, variants, surfaces, frozenset(phrase_tokens(phrase)), frozenset(v[0] for v in variants)
+    )
 
 
 def _deletes(word: str) -> set[str]:
@@ -310,9 +313,6 @@ _Index = dict[str, dict[int, dict[int, list[int]]]]
 def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
     index: _Index = {}
 
-    def add(key: str, si: int, p: int, length: int) -> None:
-        index.setdefault(key, {}).setdefault(si, {}).setdefault(p, []).append(length)
-
     for si, sent in enumerate(sentences):
         stems = sent.stems
         words = [sent.words[i] for i in sent.content]
@@ -323,13 +323,17 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                 targets = (st,) if st in c.vocab else _fuzzy(c, st, words[p])
                 c.word_targets[words[p]] = targets
             for t in targets:
-                add(t, si, p, 1)
+                at = index.get(t)
+                if at is None:
+                    index[t] = {si: {p: [1]}}
+                else:
+                    at.setdefault(si, {}).setdefault(p, []).append(1)
             if p + 1 < n:
                 pair = words[p] + words[p + 1]
                 if pair[:4] in c.prefixes:  # cheap test before stemming the pair
                     joined = stem(pair)
                     if joined in c.vocab:
-                        add(joined, si, p, 2)
+                        index.setdefault(joined, {}).setdefault(si, {}).setdefault(p, []).append(2)
     return index
 
 
@@ -461,37 +465,51 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     return False
 
 
-@dataclass
-class _Hit:
-    sentence: int
-    negated: bool
+# Per phrase: the sentences where it is made, and the sentences where it is rejected.
+_Hits = tuple[set[int], set[int]]
 
 
-def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> list[_Hit]:
-    out: list[_Hit] = []
-    phrase_words = phrase.words
-    seen: set[tuple[int, int, int]] = set()
-    for si, s, e in (occ for v in phrase.variants for occ in _find(index, v)):
-        if (si, s, e) not in seen:
-            seen.add((si, s, e))
-            sent = sentences[si]
-            out.append(_Hit(si, sent.has_cue and _negated(sent, s, e)))
-    if len(phrase.variants[0]) > 1:
-        for si, s, e in _near(index, phrase.variants[0], NEAR_SLACK):
-            if (si, s, e) in seen:
-                continue
-            seen.add((si, s, e))
+def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _Hits:
+    good: set[int] = set()
+    bad: set[int] = set()
+    v0 = phrase.variants[0]
+    if not any(a in index for a in phrase.anchors) and (len(v0) < 2 or v0[1] not in index):
+        return good, bad  # no variant can start here, and an any-order match needs its second word too
+
+    def judge(si: int, s: int, e: int) -> None:
+        sent = sentences[si]
+        if not sent.has_cue:  # no rejecting word anywhere in the sentence
+            good.add(si)
+        elif _negated(sent, s, e):
+            bad.add(si)
+        else:
+            good.add(si)
+
+    for v in phrase.variants:
+        if len(v) == 1:
+            for si, positions in index.get(v[0], {}).items():
+                if not sentences[si].has_cue:
+                    good.add(si)
+                    continue
+                for p, lengths in positions.items():
+                    for ln in lengths:
+                        judge(si, p, p + ln)
+        else:
+            for si, s, e in _find(index, v):
+                judge(si, s, e)
+    if len(v0) > 1:
+        for si, s, e in _near(index, v0, NEAR_SLACK):
             sent = sentences[si]
             # "ROC AUC rather than PR AUC" is not "PR AUC" in another order: a span with
             # a rejection inside it is no match at all
-            inside = sent.words[sent.content[s] : sent.content[e - 1] + 1]
-            if sent.has_cue and (
-                any(w in NEGATION_CUES or w in AVOID_CUES for w in inside if w not in phrase_words)
-                or any(f"{a} {b}" in NEGATION_BIGRAMS for a, b in pairwise(inside))
-            ):
-                continue
-            out.append(_Hit(si, sent.has_cue and _negated(sent, s, e)))
-    return out
+            if sent.has_cue:
+                inside = sent.words[sent.content[s] : sent.content[e - 1] + 1]
+                if any(w in NEGATION_CUES or w in AVOID_CUES for w in inside if w not in phrase.words) or any(
+                    f"{x} {y}" in NEGATION_BIGRAMS for x, y in pairwise(inside)
+                ):
+                    continue
+            judge(si, s, e)
+    return good, bad
 
 
 def _match_item(
@@ -502,7 +520,7 @@ def _match_item(
     A sentence that rejects the item through one signal ("skip position-bias
     correction") is not evidence for it through another ("bias") either.
     """
-    hits: list[list[list[_Hit]]] = []
+    hits: list[list[_Hits]] = []
     own = ci.item.stage
     for sig in ci.signals:
         per_sig = [_phrase_hits(index, ph, sentences) for ph in sig]
@@ -510,23 +528,24 @@ def _match_item(
         # enough once a plain statement in the item's own stage makes the point: a
         # sentence without any rejecting word cannot be turned by another signal
         if len(sig) == 1 and any(
-            not h.negated and sentences[h.sentence].stage == own and not sentences[h.sentence].has_cue
-            for h in per_sig[0]
+            sentences[si].stage == own and not sentences[si].has_cue for si in per_sig[0][0]
         ):
             break
-    rejecting = {h.sentence for per_sig in hits for per_ph in per_sig for h in per_ph if h.negated}
+    rejecting: set[int] = set()
+    for per_sig in hits:
+        for _, bad in per_sig:
+            rejecting |= bad
     candidates: list[list[int]] = []
-    for sig, per_phrase in zip(ci.signals, hits, strict=False):
-        good = [[h for h in ph if not h.negated and h.sentence not in rejecting] for ph in per_phrase]
-        if len(sig) == 1:
-            candidates.extend([h.sentence] for h in good[0])
+    for per_phrase in hits:
+        if len(per_phrase) == 1:
+            candidates.extend([si] for si in per_phrase[0][0] - rejecting)
             continue
         # every phrase somewhere in one paragraph
         by_para: list[dict[int, int]] = []
-        for ph_hits in good:
+        for good, _ in per_phrase:
             paras: dict[int, int] = {}
-            for h in ph_hits:
-                paras.setdefault(sentences[h.sentence].paragraph, h.sentence)
+            for si in sorted(good - rejecting):
+                paras.setdefault(sentences[si].paragraph, si)
             by_para.append(paras)
         common = set(by_para[0])
         for paras in by_para[1:]:

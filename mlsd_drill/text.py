@@ -266,6 +266,7 @@ SHORTHAND = {
     "ckpt": "checkpoint",
     "ckpts": "checkpoints",
 }
+_SHORTHAND_KEYS = frozenset(SHORTHAND)
 _CONTEXT_REWRITES: list[tuple[str | tuple[str, ...], re.Pattern[str], str]] = [
     (("pos ", "pos."), re.compile(r"\bpos\.?\s+bias"), "position bias"),
     ("pos/", re.compile(r"\bpos\s*/\s*neg\b"), "positive negative"),
@@ -594,7 +595,7 @@ def split_sentences(paragraph: str) -> list[str]:
         pieces.append(" ".join(current))
     out: list[str] = []
     for piece in pieces:
-        protected = _ABBREV_DOTS.sub(lambda m: m.group(1) + "\x00", piece)
+        protected = _ABBREV_DOTS.sub("\\1\x00", piece) if "." in piece else piece
         for s in _SENT_END.split(protected):
             s = s.replace("\x00", ".").strip()
             if s:
@@ -605,6 +606,8 @@ def split_sentences(paragraph: str) -> list[str]:
 _PARA_BREAK = re.compile(r"\n\s*\n")
 
 
+# Words that can reject something: a sentence without any is never read as a rejection.
+_CUE_WORDS = NEGATION_CUES | AVOID_CUES | POST_REJECTIONS | {"rather", "instead", "leave", "leaving", "scope"}
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 
 
@@ -626,42 +629,41 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     sentences: list[Sentence] = []
     pending: list[list[str]] = []
     all_words: list[str] = []
+    special = _CLAUSE_PUNCT | CLAUSE_BREAK_WORDS
     for (raw, para, stage), norm in zip(raw_sentences, normalised, strict=True):
         words: list[str] = []
         clause: list[int] = []
         c = 0
         tokens = _expand_shorthand(_TOKEN.findall(norm))
+        n = len(tokens)
         for k, t in enumerate(tokens):
-            if t in _CLAUSE_PUNCT:
-                c += 1
-                continue
-            # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
-            if t in CLAUSE_BREAK_WORDS and (
-                t != "and" or (k + 1 < len(tokens) and tokens[k + 1] in SUBJECTS)
-            ):
-                c += 1
+            if t in special:
+                if t in _CLAUSE_PUNCT:
+                    c += 1
+                    continue
+                # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
+                if t != "and" or (k + 1 < n and tokens[k + 1] in SUBJECTS):
+                    c += 1
             words.append(t)
             clause.append(c)
         content = [i for i, w in enumerate(words) if w not in STOPWORDS]
         content_words = [words[i] for i in content]
-        cue = any(w in NEGATION_CUES or w in AVOID_CUES or w in POST_REJECTIONS for w in words) or (
-            "rather" in words
-            or "instead" in words
-            or "leave" in words
-            or "leaving" in words
-            or "scope" in words
+        sentences.append(
+            Sentence(raw, para, stage, words, clause, content, [], not _CUE_WORDS.isdisjoint(words))
         )
-        sentences.append(Sentence(raw, para, stage, words, clause, content, [], cue))
         pending.append(content_words)
         all_words.extend(content_words)
     if all_words:
         stem_many(all_words)  # one batched call fills the cache
+    get = _STEM_CACHE.get
     for sent, content_words in zip(sentences, pending, strict=True):
-        sent.stems = [_STEM_CACHE.get(w) or stem(w) for w in content_words]
+        sent.stems = [get(w) or stem(w) for w in content_words]
     return sentences
 
 
 def _expand_shorthand(tokens: list[str]) -> list[str]:
+    if _SHORTHAND_KEYS.isdisjoint(tokens):
+        return tokens
     out: list[str] = []
     for t in tokens:
         full = SHORTHAND.get(t)
