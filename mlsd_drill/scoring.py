@@ -513,7 +513,7 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
 
 
 def _match_item(
-    ci: _CompiledItem, index: _Index, sentences: list[Sentence]
+    ci: _CompiledItem, index: _Index, sentences: list[Sentence], memo: dict[str, _Hits] | None = None
 ) -> tuple[list[list[int]], int | None]:
     """Evidence candidates (lists of sentence indices) and a rejecting sentence, if any.
 
@@ -522,8 +522,14 @@ def _match_item(
     """
     hits: list[list[_Hits]] = []
     own = ci.item.stage
+    memo = {} if memo is None else memo  # one phrase often stands in many list signals
     for sig in ci.signals:
-        per_sig = [_phrase_hits(index, ph, sentences) for ph in sig]
+        per_sig = []
+        for ph in sig:
+            got = memo.get(ph.text)
+            if got is None:
+                memo[ph.text] = got = _phrase_hits(index, ph, sentences)
+            per_sig.append(got)
         hits.append(per_sig)
         # enough once a plain statement in the item's own stage makes the point: a
         # sentence without any rejecting word cannot be turned by another signal
@@ -536,17 +542,27 @@ def _match_item(
         for _, bad in per_sig:
             rejecting |= bad
     candidates: list[list[int]] = []
+    para_memo: dict[int, dict[int, int]] = {}
+
+    def paragraphs(good: set[int]) -> dict[int, int]:
+        """paragraph -> its first sentence making the phrase (cached per hit set)."""
+        key = id(good)
+        got = para_memo.get(key)
+        if got is None:
+            got = {}
+            for si in sorted(good - rejecting):
+                got.setdefault(sentences[si].paragraph, si)
+            para_memo[key] = got
+        return got
+
     for per_phrase in hits:
         if len(per_phrase) == 1:
             candidates.extend([si] for si in per_phrase[0][0] - rejecting)
             continue
         # every phrase somewhere in one paragraph
-        by_para: list[dict[int, int]] = []
-        for good, _ in per_phrase:
-            paras: dict[int, int] = {}
-            for si in sorted(good - rejecting):
-                paras.setdefault(sentences[si].paragraph, si)
-            by_para.append(paras)
+        by_para = [paragraphs(good) for good, _ in per_phrase]
+        if not all(by_para):
+            continue
         common = set(by_para[0])
         for paras in by_para[1:]:
             common &= set(paras)
@@ -561,8 +577,9 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
     sentences = analyse([(s.stage, s.text) for s in answer.sections])
     index = _build_index(compiled, sentences)
     results: list[ItemResult] = []
+    memo: dict[str, _Hits] = {}
     for ci in compiled.items:
-        candidates, rejected = _match_item(ci, index, sentences)
+        candidates, rejected = _match_item(ci, index, sentences, memo)
         if candidates:
             # prefer evidence written under the item's own stage, then the earliest
             def rank(sents: list[int], stage: str = ci.item.stage) -> tuple[bool, int]:
