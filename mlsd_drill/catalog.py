@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from mlsd_drill.errors import MlsdError, UnknownQuestion
 from mlsd_drill.model import DIFFICULTIES, Bank, Question
@@ -28,3 +29,15 @@ def get(bank: Bank, qid: str) -> Question:
     if q is None:
         raise UnknownQuestion(qid, sorted(bank.questions))
     return q
+
+
+def question_row(q: Question) -> dict[str, Any]:
+    """A question as one row of `mlsd list --json`."""
+    return {
+        "id": q.id,
+        "title": q.title,
+        "difficulty": q.difficulty,
+        "tags": list(q.tags),
+        "minutes": q.total_minutes,
+        "bank": str(q.bank) if q.bank else None,
+    }

@@ -66,6 +66,11 @@ def handles_errors(func: F) -> F:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # `mlsd list | head`: the reader left; nothing is wrong
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as e:  # a bug: one line, never the user's text in a traceback
             import os
 
@@ -96,9 +101,7 @@ def load_bank(banks: list[Path] | None, *, rubrics: bool = True) -> Any:
 
 
 def _print_json(data: Any) -> None:
-    from mlsd_drill.report import dumps
-
-    sys.stdout.write(dumps(data) + "\n")
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -280,18 +283,11 @@ def list_cmd(
     b = load_bank(bank, rubrics=False)
     questions = catalog.select(b, tags=tag, difficulty=difficulty)
     if as_json:
-        from mlsd_drill.report import question_row
-
-        _print_json([question_row(q) for q in questions])
+        _print_json([catalog.question_row(q) for q in questions])
         return
-    from mlsd_drill.report import console, questions_table
+    from mlsd_drill import listing
 
-    out = console()
-    if not questions:
-        out.print("No questions match.", style="yellow")
-        return
-    out.print(questions_table(questions))
-    out.print(f"\n{len(questions)} questions. Start one with: mlsd drill ID", style="dim")
+    listing.print_table(questions)
 
 
 @app.command("show")

@@ -46,18 +46,9 @@ def dumps(data: Any) -> str:
 # --------------------------------------------------------------------------- questions
 
 
-def question_row(q: Question) -> dict[str, Any]:
-    return {
-        "id": q.id,
-        "title": q.title,
-        "difficulty": q.difficulty,
-        "tags": list(q.tags),
-        "minutes": q.total_minutes,
-        "bank": str(q.bank) if q.bank else None,
-    }
-
-
 def question_json(q: Question, rubric: Rubric | None) -> dict[str, Any]:
+    from mlsd_drill.catalog import question_row
+
     data = question_row(q)
     data["prompt"] = q.prompt
     data["stages"] = [
@@ -80,25 +71,6 @@ def question_json(q: Question, rubric: Rubric | None) -> dict[str, Any]:
             for i in rubric.items
         ]
     return data
-
-
-def questions_table(questions: Iterable[Question]) -> RenderableType:
-    from rich.table import Table
-
-    t = Table(box=None, pad_edge=False, header_style="bold", expand=True)
-    t.add_column("id", style="cyan", no_wrap=True)
-    t.add_column("title", ratio=3)
-    t.add_column("difficulty", no_wrap=True)
-    t.add_column("tags", style="dim", ratio=2)
-    colour = {"easy": "green", "medium": "yellow", "hard": "red"}
-    for q in questions:
-        t.add_row(
-            literal(q.id),
-            literal(q.title),
-            literal(q.difficulty, colour.get(q.difficulty, "")),
-            literal(", ".join(q.tags)),
-        )
-    return t
 
 
 def stage_budget(q: Question, budgets: dict[str, float] | None = None) -> Text:

@@ -87,3 +87,16 @@ def test_command_reference_is_in_step_with_help() -> None:
 
     check = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_commands_doc.py"), "--check"])
     assert check.returncode == 0, "docs/commands.md is stale: run python tools/gen_commands_doc.py"
+
+
+def test_list_prints_bank_text_literally_and_wraps(mini_bank: Path) -> None:
+    from mlsd_drill import bank, listing
+
+    q = mini_bank / "questions" / "toy-ranker.yaml"
+    q.write_text(
+        q.read_text().replace("Design a toy ranker", "Design [red]a[/] very long toy ranker title " * 3)
+    )
+    out = listing.render(list(bank.load([mini_bank]).questions.values()), width=70)
+    assert "[red]a[/]" in out
+    assert all(len(line) <= 70 for line in out.splitlines())
+    assert "\x1b" not in out  # no colour codes unless a terminal asks for them

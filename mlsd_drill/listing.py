@@ -1,0 +1,74 @@
+"""`mlsd list` without rich: a plain aligned table, so listing stays as fast as a bare Typer app.
+
+The start-up benchmark holds `mlsd list` to 1.3x a minimal Typer command;
+importing rich's console and table alone would take most of that margin.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+
+from mlsd_drill.model import Question
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_COLOURS = {"easy": "32", "medium": "33", "hard": "31", "id": "36", "dim": "2", "bold": "1"}
+
+
+def _use_colour(stream: object) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+
+
+def _paint(text: str, key: str, colour: bool) -> str:
+    return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if colour and key in _COLOURS else text
+
+
+def render(questions: Sequence[Question], width: int | None = None, colour: bool = False) -> str:
+    """The table as text: id, title (wrapped), difficulty, tags (wrapped)."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    rows = [
+        (_UNSAFE.sub("?", q.id), _UNSAFE.sub("?", q.title), q.difficulty, _UNSAFE.sub("?", ", ".join(q.tags)))
+        for q in questions
+    ]
+    head = ("id", "title", "difficulty", "tags")
+    w_id = max(len(head[0]), *(len(r[0]) for r in rows))
+    w_diff = len(head[2])
+    rest = max(20, width - w_id - w_diff - 6)  # two spaces between four columns
+    w_title = max(12, rest * 3 // 5)
+    w_tags = max(8, rest - w_title)
+    lines = [
+        "  ".join(
+            (
+                _paint(head[0].ljust(w_id), "bold", colour),
+                _paint(head[1].ljust(w_title), "bold", colour),
+                _paint(head[2].ljust(w_diff), "bold", colour),
+                _paint(head[3], "bold", colour),
+            )
+        )
+    ]
+    for qid, title, diff, tags in rows:
+        t_lines = textwrap.wrap(title, w_title) or [""]
+        g_lines = textwrap.wrap(tags, w_tags) or [""]
+        for k in range(max(len(t_lines), len(g_lines))):
+            cells = (
+                _paint((qid if k == 0 else "").ljust(w_id), "id", colour),
+                (t_lines[k] if k < len(t_lines) else "").ljust(w_title),
+                _paint((diff if k == 0 else "").ljust(w_diff), diff, colour),
+                _paint(g_lines[k] if k < len(g_lines) else "", "dim", colour),
+            )
+            lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def print_table(questions: Iterable[Question]) -> None:
+    qs = list(questions)
+    colour = _use_colour(sys.stdout)
+    if not qs:
+        sys.stdout.write(_paint("No questions match.", "medium", colour) + "\n")
+        return
+    sys.stdout.write(render(qs, colour=colour))
+    sys.stdout.write(_paint(f"\n{len(qs)} questions. Start one with: mlsd drill ID", "dim", colour) + "\n")
