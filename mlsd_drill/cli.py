@@ -540,16 +540,19 @@ def import_cmd(
 
 @app.command("stats")
 @handles_errors
-def stats_cmd(as_json: JsonOpt = False) -> None:
+def stats_cmd(bank: BankOpt = None, as_json: JsonOpt = False) -> None:
     """Progress: score trends per stage, weakest stages and tags, most-missed points, time, streak.
+
+    With --bank, only sessions on questions of those banks count.
 
     Example: mlsd stats
     """
     from mlsd_drill import stats
     from mlsd_drill.history import History
 
+    questions = set(load_bank(bank, rubrics=False).questions) if bank else None
     with History() as h:
-        s = stats.compute(h)
+        s = stats.compute(h, questions=questions)
     if as_json:
         _print_json(s.to_json())
         return

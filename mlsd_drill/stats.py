@@ -40,10 +40,23 @@ class Stats:
         }
 
 
-def compute(h: History, today: date | None = None, trend_points: int = 40) -> Stats:
+def compute(
+    h: History, today: date | None = None, trend_points: int = 40, questions: set[str] | None = None
+) -> Stats:
+    """Progress over the whole history, or over the sessions of `questions` only.
+
+    The whole history reads the running tallies (fast at any size); a subset is
+    aggregated from the session rows.
+    """
     today = today or datetime.now(timezone.utc).date()
     s = Stats()
-    rows = list(h.conn.execute("SELECT id, ended_at, self_score, tags FROM sessions ORDER BY ended_at"))
+    where, args = "", []
+    if questions is not None:
+        where = f" WHERE question_id IN ({','.join('?' * len(questions))})"
+        args = sorted(questions)
+    rows = list(
+        h.conn.execute(f"SELECT id, ended_at, self_score, tags FROM sessions{where} ORDER BY ended_at", args)
+    )
     s.sessions = len(rows)
     if not rows:
         return s
@@ -74,7 +87,7 @@ def compute(h: History, today: date | None = None, trend_points: int = 40) -> St
             per_stage[st].append(v)
     s.per_stage = {st: per_stage[st] for st in STAGES if per_stage.get(st)}
 
-    tally = {r["stage"]: r for r in h.conn.execute("SELECT * FROM stage_tally")}
+    tally = {r["stage"]: r for r in _stage_tally(h, where, args)}
     s.stage_avg = {
         st: tally[st]["sum_self"] / tally[st]["scored"]
         for st in STAGES
@@ -93,9 +106,7 @@ def compute(h: History, today: date | None = None, trend_points: int = 40) -> St
         }
     s.missed_items = [
         {"id": r["item_id"], "text": r["text"], "stage": r["stage"], "missed": r["missed"], "seen": r["seen"]}
-        for r in h.conn.execute(
-            "SELECT * FROM item_tally WHERE missed > 0 ORDER BY missed DESC, seen DESC LIMIT 8"
-        )
+        for r in _item_tally(h, where, args)
     ]
 
     days = sorted({date.fromisoformat(r["ended_at"][:10]) for r in rows})
@@ -108,3 +119,40 @@ def compute(h: History, today: date | None = None, trend_points: int = 40) -> St
     s.best_streak = best
     s.streak = run if days and (today - days[-1]) <= timedelta(days=1) else 0
     return s
+
+
+def _stage_tally(h: History, where: str, args: list[str]) -> list[Any]:
+    if not where:
+        return list(h.conn.execute("SELECT * FROM stage_tally"))
+    return list(
+        h.conn.execute(
+            "SELECT st.stage AS stage, SUM(st.self_pct IS NOT NULL) AS scored, "
+            "COALESCE(SUM(st.self_pct), 0) AS sum_self, "
+            "SUM(se.kind = 'drill' AND st.elapsed IS NOT NULL) AS timed, "
+            "COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.elapsed END), 0) AS sum_elapsed, "
+            "COALESCE(SUM(CASE WHEN se.kind = 'drill' AND st.elapsed IS NOT NULL THEN st.budget END), 0) AS sum_budget, "
+            "COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.overtime END), 0) AS sum_overtime, "
+            "SUM(se.kind = 'drill' AND st.overtime > 0) AS over "
+            f"FROM stages st JOIN sessions se ON se.id = st.session_id{where.replace('question_id', 'se.question_id')} "
+            "GROUP BY st.stage",
+            args,
+        )
+    )
+
+
+def _item_tally(h: History, where: str, args: list[str]) -> list[Any]:
+    if not where:
+        return list(
+            h.conn.execute(
+                "SELECT * FROM item_tally WHERE missed > 0 ORDER BY missed DESC, seen DESC LIMIT 8"
+            )
+        )
+    return list(
+        h.conn.execute(
+            "SELECT i.item_id AS item_id, MAX(i.text) AS text, MAX(i.stage) AS stage, "
+            "SUM(1 - i.self_hit) AS missed, COUNT(*) AS seen FROM items i JOIN sessions se ON se.id = i.session_id"
+            f"{where.replace('question_id', 'se.question_id')} GROUP BY i.item_id HAVING missed > 0 "
+            "ORDER BY missed DESC, seen DESC LIMIT 8",
+            args,
+        )
+    )

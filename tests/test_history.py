@@ -227,3 +227,17 @@ def test_busy_database_gives_a_message(home: Path) -> None:
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+def test_stats_for_a_bank_counts_only_its_questions(home: Path, mini_bank: Path) -> None:
+    with History() as h:
+        h.add_session(record("f1", qid="fraud-detection", score=30))
+        h.add_session(record("t1", qid="toy-ranker", score=80, tags=["ranking", "toy"]))
+        whole = stats.compute(h)
+        toy = stats.compute(h, questions={"toy-ranker"})
+    assert whole.sessions == 2 and toy.sessions == 1
+    assert set(toy.tag_avg) == {"ranking", "toy"}
+    assert toy.missed_items[0]["missed"] == 1 and whole.missed_items[0]["missed"] == 2
+    assert toy.time["data"]["share_over"] == 1.0
+    result = runner.invoke(app, ["stats", "--bank", str(mini_bank), "--json"])
+    assert json.loads(result.stdout)["sessions"] == 1
