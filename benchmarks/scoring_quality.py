@@ -34,9 +34,10 @@ def naive(text: str, rubric: Rubric) -> set[str]:
     got = set()
     for it in rubric.items:
         for sig in it.signals:
-            phrases = [p.lower() for p in sig]
-            if (len(phrases) == 1 and phrases[0] in low) or (
-                len(phrases) > 1 and any(all(p in para for p in phrases) for para in paragraphs)
+            parts = [[a.strip() for a in p.lower().split("|")] for p in sig]  # "a|b": either
+            if (len(parts) == 1 and any(a in low for a in parts[0])) or (
+                len(parts) > 1
+                and any(all(any(a in para for a in alts) for alts in parts) for para in paragraphs)
             ):
                 got.add(it.id)
     return got

@@ -329,7 +329,13 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
             for j, s in enumerate(sig_raw):
                 phrases = s if isinstance(s, list) else [s]
                 # the common case, checked without building paths for messages
-                if phrases and c.clean and all(type(p) is str and _HAS_WORD.search(p) for p in phrases):
+                if (
+                    phrases
+                    and c.clean
+                    and all(
+                        type(p) is str and all(_HAS_WORD.search(a) for a in p.split("|")) for p in phrases
+                    )
+                ):
                     signals.append(tuple(p.strip() for p in phrases))
                     continue
                 spath = (*path, "signals", j)
@@ -343,8 +349,8 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
                     if not isinstance(phrase, str):
                         c.add(spath, f"a signal is a phrase or a list of phrases, not {_kind(phrase)}")
                         ok = False
-                    elif not _HAS_WORD.search(phrase):
-                        c.add(spath, "empty signal (a signal needs at least one word)")
+                    elif not all(_HAS_WORD.search(alt) for alt in phrase.split("|")):
+                        c.add(spath, "empty signal or alternative (each needs at least one word)")
                         ok = False
                     elif not c.text(phrase, (*spath, k) if isinstance(s, list) else spath, "signal"):
                         ok = False

@@ -141,6 +141,7 @@ class _Phrase:
     surfaces: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
     words: frozenset[str] = frozenset()  # the phrase's own words (its own "not" rejects nothing)
     anchors: frozenset[str] = frozenset()  # first stem of every variant: none in an answer, no match
+    near: list[Variant] = field(default_factory=list)  # word-by-word forms tried in any order
 
 
 @dataclass
@@ -214,19 +215,29 @@ def _expand(words: list[str]) -> list[list[str]]:
     return out
 
 
+def alternatives(phrase: str) -> list[str]:
+    """'goal|objective|aim' -> its alternatives; a phrase without '|' is its own only one."""
+    return [a.strip() for a in phrase.split("|") if a.strip()]
+
+
 def _compile_phrase(phrase: str) -> _Phrase:
     variants: list[Variant] = []
+    near: list[Variant] = []
     seen: set[Variant] = set()
     surfaces: dict[str, str] = {}
-    for words in _expand(phrase_tokens(phrase)):
-        for groups, v in _partitions(words):
-            surfaces.update(zip(groups, v, strict=False))
-            if v not in seen:
-                seen.add(v)
-                variants.append(v)
-    return _Phrase(
-        phrase, variants, surfaces, frozenset(phrase_tokens(phrase)), frozenset(v[0] for v in variants)
-    )
+    words_all: set[str] = set()
+    for alt in alternatives(phrase):
+        tokens = phrase_tokens(alt)
+        words_all.update(tokens)
+        for n, words in enumerate(_expand(tokens)):
+            for k, (groups, v) in enumerate(_partitions(words)):
+                surfaces.update(zip(groups, v, strict=False))
+                if n == 0 and k == 0 and len(v) > 1:
+                    near.append(v)  # the phrase as written, word by word: tried in any order too
+                if v not in seen:
+                    seen.add(v)
+                    variants.append(v)
+    return _Phrase(phrase, variants, surfaces, frozenset(words_all), frozenset(v[0] for v in variants), near)
 
 
 def _deletes(word: str) -> set[str]:
@@ -472,8 +483,7 @@ _Hits = tuple[set[int], set[int]]
 def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _Hits:
     good: set[int] = set()
     bad: set[int] = set()
-    v0 = phrase.variants[0]
-    if not any(a in index for a in phrase.anchors) and (len(v0) < 2 or v0[1] not in index):
+    if not any(a in index for a in phrase.anchors) and not any(v[1] in index for v in phrase.near):
         return good, bad  # no variant can start here, and an any-order match needs its second word too
 
     def judge(si: int, s: int, e: int) -> None:
@@ -497,7 +507,7 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
         else:
             for si, s, e in _find(index, v):
                 judge(si, s, e)
-    if len(v0) > 1:
+    for v0 in phrase.near:
         for si, s, e in _near(index, v0, NEAR_SLACK):
             sent = sentences[si]
             # "ROC AUC rather than PR AUC" is not "PR AUC" in another order: a span with

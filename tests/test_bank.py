@@ -203,3 +203,10 @@ def test_generated_thousand_question_bank_loads(tmp_path: Path) -> None:
     root = generate(tmp_path / "big", 1000)
     b = bank.load([root])
     assert len(b.questions) == 1000 and not b.warnings
+
+
+def test_empty_alternative_is_a_problem(mini_bank: Path) -> None:
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", 'signals: [["pairwise|", bpr]]'))
+    _, problems = bank.validate([mini_bank])
+    assert any("empty signal or alternative" in p for p in problems)

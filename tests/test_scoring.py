@@ -218,3 +218,10 @@ def test_negation_scope(text: str, iid: str, hit: bool) -> None:
 def test_requirements_are_not_rejections(text: str, hit: bool) -> None:
     r = rubric(item("filter", "offensive completions", "safety filter"))
     assert hits(text, r)["filter"] is hit, text
+
+
+def test_alternatives_inside_a_list_signal() -> None:
+    r = rubric(item("retrain", ("retrain|refresh", "weekly|nightly")))
+    assert hits("We refresh the model nightly.", r)["retrain"]
+    assert hits("Retrain it weekly.", r)["retrain"]
+    assert not hits("We retrain it when someone remembers.", r)["retrain"]
