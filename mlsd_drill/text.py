@@ -92,8 +92,22 @@ NEGATION_BIGRAMS = frozenset(
 # "we must not show offensive completions" states a requirement, it rejects nothing.
 REQUIREMENT_WORDS = frozenset({"must", "should", "shall", "mustn", "shouldn"})
 # "no more than 100 ms" is a constraint, not a rejection.
+# ("without hurting revenue" and "don't tank conversion" guard a metric, they reject nothing.)
 NOT_NEGATION_AFTER = frozenset(
     [
+        "hurting",
+        "harming",
+        "hurt",
+        "harm",
+        "dropping",
+        "losing",
+        "breaking",
+        "degrading",
+        "sacrificing",
+        "tanking",
+        "tank",
+        "compromising",
+        "regressing",
         "more",
         "less",
         "fewer",
@@ -173,6 +187,7 @@ _REWRITES = [
     ("b/c", re.compile(r"\bb/c\b"), "because"),
     ("@", re.compile(r"(?<!\br)(?<!\bp)@"), " at "),
     ("&", re.compile(r"&"), " and "),
+    ("%", re.compile(r"%"), " percent "),
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
     ("/", re.compile(r"(?<=\w)\s*/\s*(?:s|sec|second)\b"), " per second"),  # 6k/s
     ("/", re.compile(r"(?<=\w)\s*/\s*(?:d|day)\b"), " per day"),

@@ -225,3 +225,9 @@ def test_alternatives_inside_a_list_signal() -> None:
     assert hits("We refresh the model nightly.", r)["retrain"]
     assert hits("Retrain it weekly.", r)["retrain"]
     assert not hits("We retrain it when someone remembers.", r)["retrain"]
+
+
+def test_guarding_a_metric_is_not_rejecting_it() -> None:
+    r = rubric(item("guard", ("a/b test", "revenue")), item("slice", "5 percent"))
+    assert hits("Run an A/B test on CTR without hurting revenue.", r)["guard"]
+    assert hits("Ramp to 5% of traffic.", r)["slice"]
