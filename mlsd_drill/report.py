@@ -7,7 +7,6 @@ control characters are shown as visible escapes.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -37,10 +36,6 @@ def literal(text: str, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(clean(text), style=style)
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------- questions
@@ -180,18 +175,7 @@ def bar(percent: float, width: int = 20) -> Text:
 
 
 def level_verdict(result: ScoreResult) -> Text:
-    from rich.text import Text
-
-    lv = result.level
-    if lv is None:
-        return Text("below the mid-level bar: cover more of the core points first", style="yellow")
-    t = Text("meets the ")
-    t.append(LEVEL_NAMES[lv], style="bold green")
-    t.append(" bar")
-    nxt = {"mid": "senior", "senior": "staff"}.get(lv)
-    if nxt:
-        t.append(f"; the {nxt} points below would take it further", style="dim")
-    return t
+    return level_text(result.level)
 
 
 def score_summary(result: ScoreResult, title: str | None = None) -> list[RenderableType]:

@@ -154,7 +154,6 @@ class _CompiledItem:
 class Compiled:
     items: list[_CompiledItem]
     vocab: set[str] = field(default_factory=set)
-    first_stems: set[str] = field(default_factory=set)
     deletes: dict[str, set[str]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # typo target form -> signal stem
     prefixes: set[str] = field(default_factory=set)  # first 4 letters of every signal stem
@@ -255,7 +254,6 @@ def compile_rubric(rubric: Rubric) -> Compiled:
             for ph in sig:
                 for v in ph.variants:
                     c.vocab.update(v)
-                    c.first_stems.add(v[0])
         for word in phrase_tokens(ci.item.text + " " + ci.item.why):
             c.known.add(stem(word))
     c.known |= c.vocab
