@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Small words that carry no meaning inside a signal phrase ("precision at k" ==
 # "precision@k" == "precision k"). Negation words are never in this set.
@@ -174,10 +175,10 @@ CLAUSE_BREAK_WORDS = frozenset(
 _CONTRACTIONS = [
     ("won't", re.compile(r"\bwon't\b"), "will not"),
     ("can't", re.compile(r"\bcan't\b"), "can not"),
-    ("cannot", re.compile(r"\bcannot\b"), "can not"),
+    ("cannot", re.compile(r"cannot\b"), "can not"),
     ("shan't", re.compile(r"\bshan't\b"), "shall not"),
     ("n't", re.compile(r"n't\b"), " not"),
-    ("'", re.compile(r"\b(i|we|you|they|he|she|it)'(d|ll|re|ve|m|s)\b"), r"\1"),
+    ("'", re.compile(r"'(?:d|ll|re|ve|m|s)\b"), "_pronoun"),  # we'd, I'm, they're -> we, i, they
     ("'s", re.compile(r"'s\b"), ""),
 ]
 _REWRITES = [
@@ -189,10 +190,7 @@ _REWRITES = [
     ("&", re.compile(r"&"), " and "),
     ("%", re.compile(r"%"), " percent "),
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
-    ("/", re.compile(r"(?<=\w)\s*/\s*(?:s|sec|second)\b"), " per second"),  # 6k/s
-    ("/", re.compile(r"(?<=\w)\s*/\s*(?:d|day)\b"), " per day"),
-    ("/", re.compile(r"(?<=\w)\s*/\s*(?:h|hr|hour)\b"), " per hour"),
-    ("/", re.compile(r"(?<=\w)\s*/\s*(?:min|minute)\b"), " per minute"),
+    ("/", re.compile(r"/\s*(s|sec|second|d|day|h|hr|hour|min|minute)\b"), "_rate"),  # 6k/s, 500m/day
     ("@", re.compile(r"\br@"), "recall at "),  # R@P90, r@10
     ("@", re.compile(r"\bp@"), "precision at "),
     ("", re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
@@ -510,12 +508,38 @@ _SPELLING = {
 }
 
 
+_RATE_UNITS = {"s": "second", "sec": "second", "d": "day", "h": "hour", "hr": "hour", "min": "minute"}
+
+
+def _rate(m: re.Match[str]) -> str:
+    """'6k/s' -> '6k per second', but only after a word ('and/or' is no rate)."""
+    start = m.start()
+    before = m.string[start - 1] if start else " "
+    if not (before.isalnum() or (before == " " and start > 1 and m.string[start - 2].isalnum())):
+        return m.group()
+    unit = m.group(1)
+    return f" per {_RATE_UNITS.get(unit, unit)}"
+
+
+_PRONOUNS = ("i", "we", "you", "they", "he", "she", "it")
+
+
+def _pronoun(m: re.Match[str]) -> str:
+    """Drop the contraction after a pronoun ("we'd" -> "we"); keep anything else."""
+    head = m.string[max(0, m.start() - 5) : m.start()]
+    word = re.split(r"[^a-z]", head)[-1]
+    return "" if word in _PRONOUNS else m.group()
+
+
+_CALLBACKS: dict[str, Any] = {"_rate": _rate, "_pronoun": _pronoun}
+
+
 def prenormalize(text: str) -> str:
     """Lower-case and rewrite the typing variants that tokenising would lose."""
     s = text.translate(_QUOTES).lower()
     for literal, pattern, repl in (*_CONTRACTIONS, *_REWRITES, *_CONTEXT_REWRITES):
         if (literal in s) if isinstance(literal, str) else any(lit in s for lit in literal):
-            s = pattern.sub(repl, s)
+            s = pattern.sub(_CALLBACKS.get(repl, repl), s)
     return s
 
 
