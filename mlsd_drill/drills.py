@@ -43,7 +43,7 @@ def choose_question(b: Bank, opts: DrillOptions, rng: random.Random) -> tuple[Qu
     pool = catalog.select(b, tags=opts.tags, difficulty=opts.difficulty)
     if not pool:
         raise MlsdError("no question matches those filters; `mlsd list` shows what there is")
-    if opts.random_pick or opts.tags or opts.difficulty:
+    if not opts.next_pick and (opts.random_pick or opts.tags or opts.difficulty):
         return rng.choice(pool), "picked at random"
     from mlsd_drill import scheduler
 
