@@ -273,3 +273,16 @@ def test_rescued_drill_can_be_imported(tmp_path: Path, monkeypatch: pytest.Monke
     assert target.exists()
     result = CliRunner().invoke(app, ["import", str(target)])
     assert "imported 1 session(s)" in result.stdout
+
+
+def test_choosing_the_question() -> None:
+    b = bank.load()
+    rng = random.Random(3)
+    q, reason = drills.choose_question(b, drills.DrillOptions(question_id="eta-prediction"), rng)
+    assert q.id == "eta-prediction" and reason is None
+    q, reason = drills.choose_question(b, drills.DrillOptions(tags=("fraud",)), rng)
+    assert "fraud" in q.tags and reason == "picked at random"
+    q, reason = drills.choose_question(b, drills.DrillOptions(next_pick=True, random_pick=True), rng)
+    assert reason and "random" not in reason  # --next asks the scheduler
+    with pytest.raises(Exception, match="minutes"):
+        drills.choose_question(b, drills.DrillOptions(minutes=0), rng)
