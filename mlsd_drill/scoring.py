@@ -32,6 +32,7 @@ from mlsd_drill.model import (
 from mlsd_drill.text import (
     AVOID_CUES,
     COMMON_WORDS,
+    CONDITION_WORDS,
     CUE_REACH,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
@@ -452,6 +453,7 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             and nxt not in NOT_NEGATION_AFTER
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
             and not (j > 0 and words[j - 1] in REQUIREMENT_WORDS)
+            and not (w in ("no", "without") and j > 0 and words[j - 1] in CONDITION_WORDS)
         ):
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:

@@ -92,6 +92,8 @@ NEGATION_BIGRAMS = frozenset(
 )
 # "we must not show offensive completions" states a requirement, it rejects nothing.
 REQUIREMENT_WORDS = frozenset({"must", "should", "shall", "mustn", "shouldn"})
+# "if no dates are chosen", "users with no history": a condition, not a rejection.
+CONDITION_WORDS = frozenset({"if", "when", "whenever", "where", "with", "unless", "for"})
 # "no more than 100 ms" is a constraint, not a rejection.
 # ("without hurting revenue" and "don't tank conversion" guard a metric, they reject nothing.)
 NOT_NEGATION_AFTER = frozenset(
@@ -183,6 +185,7 @@ _CONTRACTIONS = [
 ]
 _REWRITES = [
     ("a/b", re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
+    ("yes", re.compile(r"\byes\s*/\s*no\b"), "binary"),  # a yes/no target is no rejection
     ("w/o", re.compile(r"\bw\s*/\s*o\b"), "without"),
     ("w/", re.compile(r"\bw/(?=\s)"), "with"),
     ("b/c", re.compile(r"\bb/c\b"), "because"),

@@ -231,3 +231,21 @@ def test_guarding_a_metric_is_not_rejecting_it() -> None:
     r = rubric(item("guard", ("a/b test", "revenue")), item("slice", "5 percent"))
     assert hits("Run an A/B test on CTR without hurting revenue.", r)["guard"]
     assert hits("Ramp to 5% of traffic.", r)["slice"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("If no dates are chosen, show anchor-only recommendations.", True),
+        ("New users with no history get anchor-only recommendations.", True),
+        ("No anchor-only recommendations.", False),
+    ],
+)
+def test_conditions_are_not_rejections(text: str, hit: bool) -> None:
+    r = rubric(item("anchor", "anchor only recommendations"))
+    assert hits(text, r)["anchor"] is hit, text
+
+
+def test_a_yes_no_target_is_not_a_rejection() -> None:
+    r = rubric(item("label", "binary label", "binary target"))
+    assert hits("Each reaction is its own yes/no target.", r)["label"]
