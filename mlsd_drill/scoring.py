@@ -157,7 +157,7 @@ class Compiled:
     vocab: set[str] = field(default_factory=set)
     deletes: dict[str, set[str]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # typo target form -> signal stem
-    prefixes: set[str] = field(default_factory=set)  # first 4 letters of every signal stem
+    heads: set[str] = field(default_factory=set)  # every proper prefix of a signal stem
     word_targets: dict[str, tuple[str, ...]] = field(
         default_factory=dict
     )  # word -> signal stems it counts as
@@ -258,7 +258,7 @@ def compile_rubric(rubric: Rubric) -> Compiled:
         for word in phrase_tokens(ci.item.text + " " + ci.item.why):
             c.known.add(stem(word))
     c.known |= c.vocab
-    c.prefixes = {v[:4] for v in c.vocab}
+    c.heads = {v[:k] for v in c.vocab for k in range(2, len(v))}
     # typo targets: every signal stem, and every signal word as written (a typo
     # can change what the stemmer strips: "calibraton" is one letter from
     # "calibration" but its stem is far from "calibr")
@@ -322,28 +322,30 @@ _Index = dict[str, dict[int, dict[int, list[int]]]]
 
 def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
     index: _Index = {}
-
+    targets_of = c.word_targets
+    heads = c.heads
     for si, sent in enumerate(sentences):
         stems = sent.stems
-        words = [sent.words[i] for i in sent.content]
-        n = len(stems)
+        words = sent.content_words
+        last = len(stems) - 1
         for p, st in enumerate(stems):
-            targets = c.word_targets.get(words[p])
+            w = words[p]
+            targets = targets_of.get(w)
             if targets is None:
-                targets = (st,) if st in c.vocab else _fuzzy(c, st, words[p])
-                c.word_targets[words[p]] = targets
+                targets = (st,) if st in c.vocab else _fuzzy(c, st, w)
+                targets_of[w] = targets
             for t in targets:
                 at = index.get(t)
                 if at is None:
                     index[t] = {si: {p: [1]}}
                 else:
                     at.setdefault(si, {}).setdefault(p, []).append(1)
-            if p + 1 < n:
-                pair = words[p] + words[p + 1]
-                if pair[:4] in c.prefixes:  # cheap test before stemming the pair
-                    joined = stem(pair)
-                    if joined in c.vocab:
-                        index.setdefault(joined, {}).setdefault(si, {}).setdefault(p, []).append(2)
+            # two words written for one ("fall back" for "fallback"): only words that
+            # begin some signal stem can start such a pair
+            if p < last and w in heads:
+                joined = stem(w + words[p + 1])
+                if joined in c.vocab:
+                    index.setdefault(joined, {}).setdefault(si, {}).setdefault(p, []).append(2)
     return index
 
 

@@ -9,7 +9,7 @@ American spellings) lives in this module.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -612,6 +612,7 @@ class Sentence:
     content: list[int]  # indices into `words` of the non-stopwords
     stems: list[str]  # stems of the content words, aligned with `content`
     has_cue: bool = False  # holds a word that can reject something (not, no, skip, avoid...)
+    content_words: list[str] = field(default_factory=list)  # the words of `content`, in order
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
@@ -691,7 +692,9 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
         content = [i for i, w in enumerate(words) if w not in STOPWORDS]
         content_words = [words[i] for i in content]
         sentences.append(
-            Sentence(raw, para, stage, words, clause, content, [], not _CUE_WORDS.isdisjoint(words))
+            Sentence(
+                raw, para, stage, words, clause, content, [], not _CUE_WORDS.isdisjoint(words), content_words
+            )
         )
         pending.append(content_words)
         all_words.extend(content_words)
