@@ -146,7 +146,11 @@ def _run_drill(drill: Any) -> None:
         if drill.store.error:  # the data folder refused: keep the drill next to the user instead
             where = drills.save_elsewhere(p.state)
             out.print(f"\nCould not save to {drill.store.error}.", style="bold red", markup=False)
-            out.print(f"Your drill is saved in {where}.", style="bold", markup=False)
+            out.print(
+                f"Your drill is saved in {where}; `mlsd resume {where}` continues it.",
+                style="bold",
+                markup=False,
+            )
         else:
             out.print(f"\nSaved. Continue with: mlsd resume   (drill {p.state.id})", style="bold")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
@@ -240,7 +244,9 @@ def resume_cmd(
     drill_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="DRILL", help="Drill id (default: the last unfinished one).", show_default=False
+            metavar="DRILL",
+            help="Drill id or saved drill file (default: the last unfinished one).",
+            show_default=False,
         ),
     ] = None,
 ) -> None:

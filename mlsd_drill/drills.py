@@ -81,6 +81,10 @@ def start(
 
 def resumable(drill_id: str | None = None) -> DrillState:
     store = drafts()
+    if drill_id and drill_id.endswith(".json") and Path(drill_id).is_file():
+        # a drill saved outside the data folder when the disk refused it there
+        store = DraftStore(Path(drill_id).parent)
+        drill_id = Path(drill_id).stem
     if drill_id:
         try:
             return store.load(drill_id)

@@ -286,3 +286,16 @@ def test_choosing_the_question() -> None:
     assert reason and "random" not in reason  # --next asks the scheduler
     with pytest.raises(Exception, match="minutes"):
         drills.choose_question(b, drills.DrillOptions(minutes=0), rng)
+
+
+def test_a_drill_saved_elsewhere_can_be_resumed_from_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d, _, _, _ = make(tmp_path, [FULL[0], Step("half", how="interrupt")])
+    d.p.pause_answers = [True]  # type: ignore[attr-defined]
+    with pytest.raises(Paused) as paused:
+        d.run()
+    monkeypatch.chdir(tmp_path)
+    where = drills.save_elsewhere(paused.value.state)
+    state = drills.resumable(str(where))
+    assert state.id == paused.value.state.id and state.stages[0].text == FULL[0].text
