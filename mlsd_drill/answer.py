@@ -1,10 +1,12 @@
-"""Reading a Markdown answer file into stage sections."""
+"""Answers as users write them: reading answer files and splitting Markdown into stage sections."""
 
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
-from mlsd_drill.model import STAGES, Answer, Section
+from mlsd_drill.errors import AnswerError
+from mlsd_drill.model import STAGES, Answer, Rubric, ScoreResult, Section
 
 # Words in a heading that name a stage; the first stage word found wins, so
 # "Data and features" is data and "Serving & monitoring" is serve.
@@ -78,3 +80,42 @@ def parse_markdown(text: str) -> Answer:
         i += 1
     flush()
     return Answer(tuple(sections))
+
+
+MAX_ANSWER_BYTES = 1024 * 1024
+
+
+def read_answer_file(name: str, stdin: TextIO) -> str:
+    """The text of an answer file (`-` for standard input), or a clear AnswerError."""
+    if name == "-":
+        data = stdin.buffer.read(MAX_ANSWER_BYTES + 1) if hasattr(stdin, "buffer") else stdin.read().encode()
+        label = "standard input"
+    else:
+        from pathlib import Path
+
+        path = Path(name)
+        label = name
+        if not path.exists():
+            raise AnswerError(f"{name}: no such file")
+        if path.is_dir():
+            raise AnswerError(f"{name}: is a folder, not an answer file")
+        try:
+            if path.stat().st_size > MAX_ANSWER_BYTES:
+                raise AnswerError(f"{name}: file is over 1 MiB; answers are limited to 1 MiB")
+            data = path.read_bytes()
+        except OSError as e:
+            raise AnswerError(f"{name}: cannot read ({e.strerror or e})") from None
+    if len(data) > MAX_ANSWER_BYTES:
+        raise AnswerError(f"{label}: over 1 MiB; answers are limited to 1 MiB")
+    if b"\x00" in data:
+        raise AnswerError(f"{label}: binary file, not a text answer")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AnswerError(f"{label}: not UTF-8 text") from None
+
+
+def score_text(text: str, rubric: Rubric) -> ScoreResult:
+    from mlsd_drill.scoring import score
+
+    return score(parse_markdown(text), rubric)

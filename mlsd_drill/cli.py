@@ -399,12 +399,12 @@ def score_cmd(
 
     Example: mlsd score fraud-detection answer.md --json
     """
-    from mlsd_drill import answers, catalog
+    from mlsd_drill import answer, catalog
 
     b = load_bank(bank)
     q = catalog.get(b, question_id)
-    text = answers.read_answer_file(answer_file, sys.stdin)
-    result = answers.score_text(text, b.rubric_for(q.id))
+    text = answer.read_answer_file(answer_file, sys.stdin)
+    result = answer.score_text(text, b.rubric_for(q.id))
     session_id = None
     if save:
         from mlsd_drill import history
