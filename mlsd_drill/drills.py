@@ -167,14 +167,16 @@ def record(rep: DrillReport, ended: datetime | None = None) -> str:
 def rescue(rep: DrillReport) -> Path:
     """Write a finished drill where it can be found when the history cannot take it.
 
-    The draft folder first (so `mlsd resume` can record it later), else the
-    current folder, else the temporary folder; returns the file written.
+    In the export format, so `mlsd import` adds it to the history later: the
+    draft folder first, else the current folder, else the temporary folder;
+    returns the file written.
     """
-    import json
     import tempfile
 
+    from mlsd_drill.transfer import dump
+
     rec = to_record(rep)
-    data = json.dumps({"format": "mlsd-drill-history", "version": 1, "sessions": [rec.to_json()]}, indent=1)
+    data = dump([rec])
     for folder in (paths.drafts_dir(), Path.cwd(), Path(tempfile.gettempdir())):
         target = folder / f"mlsd-session-{rec.id}.json"
         try:

@@ -14,6 +14,12 @@ DUMP_VERSION = 1
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 
+def dump(records: list[SessionRecord]) -> str:
+    """Sessions in the export format that `mlsd import` reads."""
+    data = {"format": DUMP_FORMAT, "version": DUMP_VERSION, "sessions": [r.to_json() for r in records]}
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
 def export(session: str | None, fmt: str, all_: bool) -> str:
     if fmt not in ("md", "json"):
         raise MlsdError(f"unknown format '{fmt}': use md or json")
@@ -21,13 +27,7 @@ def export(session: str | None, fmt: str, all_: bool) -> str:
         if all_:
             if fmt != "json":
                 raise MlsdError("--all exports JSON only: add --format json")
-            records = [h.load(r["id"]) for r in reversed(h.sessions())]
-            dump = {
-                "format": DUMP_FORMAT,
-                "version": DUMP_VERSION,
-                "sessions": [r.to_json() for r in records],
-            }
-            return json.dumps(dump, indent=1, ensure_ascii=False) + "\n"
+            return dump([h.load(r["id"]) for r in reversed(h.sessions())])
         if not session:
             raise MlsdError("name a session (see `mlsd history`) or use --all")
         rec = h.load(h.find(session))
