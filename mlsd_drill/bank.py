@@ -23,6 +23,7 @@ from mlsd_drill.model import (
     DIFFICULTIES,
     LEVELS,
     STAGES,
+    UNSAFE_CHARS,
     Bank,
     Followup,
     Item,
@@ -38,10 +39,7 @@ if TYPE_CHECKING:
     from mlsd_drill.bankcache import BankCache
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# C0 controls except tab and newline, DEL, C1 controls, and bidirectional overrides
-# that can make text read differently from what it is.
 _HAS_WORD = re.compile(r"[A-Za-z0-9]")
-UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference"}
 QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")

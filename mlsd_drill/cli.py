@@ -45,7 +45,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a r
 
 def fail(message: str, code: int = ExitCode.USAGE) -> typer.Exit:
     """Print a one-line error on stderr; return the Exit to raise."""
-    from mlsd_drill.report import clean
+    from mlsd_drill.model import clean
 
     sys.stderr.write(f"mlsd: error: {clean(message)}\n")
     sys.stderr.flush()
@@ -86,7 +86,7 @@ def handles_errors(func: F) -> F:
 
 
 def _warn(warnings: list[str]) -> None:
-    from mlsd_drill.report import clean
+    from mlsd_drill.model import clean
 
     for w in warnings:
         sys.stderr.write(f"mlsd: warning: {clean(w)}\n")
@@ -346,7 +346,7 @@ def bank_validate(
 
     n_files, problems = bank.validate(paths)
     for line in problems:
-        from mlsd_drill.report import clean
+        from mlsd_drill.model import clean
 
         sys.stdout.write(clean(line) + "\n")
     if problems:

@@ -7,15 +7,13 @@ importing rich's console and table alone would take most of that margin.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from mlsd_drill.model import Question
+from mlsd_drill.model import Question, clean
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _COLOURS = {"easy": "32", "medium": "33", "hard": "31", "id": "36", "dim": "2", "bold": "1"}
 
 
@@ -30,10 +28,7 @@ def _paint(text: str, key: str, colour: bool) -> str:
 def render(questions: Sequence[Question], width: int | None = None, colour: bool = False) -> str:
     """The table as text: id, title (wrapped), difficulty, tags (wrapped)."""
     width = width or shutil.get_terminal_size((100, 24)).columns
-    rows = [
-        (_UNSAFE.sub("?", q.id), _UNSAFE.sub("?", q.title), q.difficulty, _UNSAFE.sub("?", ", ".join(q.tags)))
-        for q in questions
-    ]
+    rows = [(clean(q.id), clean(q.title), q.difficulty, clean(", ".join(q.tags))) for q in questions]
     head = ("id", "title", "difficulty", "tags")
     w_id = max(len(head[0]), *(len(r[0]) for r in rows))
     w_diff = len(head[2])

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# C0 controls except tab and newline, DEL, C1 controls, and bidirectional overrides
+# that can make text read differently from what it is: refused in banks, and made
+# visible wherever other text (an answer, an old file) reaches the terminal.
+UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text safe to print: control characters and escape sequences made visible."""
+    return UNSAFE_CHARS.sub(lambda m: repr(m.group())[1:-1], text)
+
 
 STAGES: tuple[str, ...] = ("clarify", "data", "model", "serve", "monitor")
 DEFAULT_MINUTES: dict[str, float] = {"clarify": 5, "data": 10, "model": 15, "serve": 10, "monitor": 5}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mlsd_drill import report
-from mlsd_drill.model import STAGE_TITLES, STAGES, Question, ScoreResult
+from mlsd_drill.model import STAGE_TITLES, STAGES, Question, ScoreResult, clean
 from mlsd_drill.runner import DRAFT_EVERY, RATINGS, Clock, DrillReport, StageOutcome, StageView
 from mlsd_drill.session import DrillState
 
@@ -93,7 +93,7 @@ class TerminalPrompter:
         if view.followup:
             self.out.print()
             head = Text("Interviewer: ", style="bold magenta")
-            head.append(report.clean(view.prompt))
+            head.append(clean(view.prompt))
             self.out.print(head)
             self.out.print(Text(f"A short answer is fine ({clock_text(view.budget)}).", style="dim"))
         else:
@@ -148,10 +148,10 @@ class TerminalPrompter:
             rows = [r for r in result.items if r.item.stage == st]
             choices = [
                 questionary.Choice(
-                    title=report.clean(r.item.text),
+                    title=clean(r.item.text),
                     value=r.item.id,
                     checked=r.hit,
-                    description=report.clean(
+                    description=clean(
                         f'found: "{_short(r.evidence)}"'
                         if r.hit and r.evidence
                         else f"why it matters: {r.item.why}"
@@ -182,7 +182,7 @@ class TerminalPrompter:
     def notice(self, text: str) -> None:
         from rich.text import Text
 
-        self.out.print(Text(report.clean(text), style="bold yellow"))
+        self.out.print(Text(clean(text), style="bold yellow"))
 
     def rating(self) -> int:
         import questionary
@@ -245,7 +245,7 @@ def answer_box(
         else:
             msg = f"Hint {state['hints'] + 1}/{len(hints)}: {hints[state['hints']]}"
             state["hints"] += 1
-        run_in_terminal(lambda: print(report.clean(msg)))
+        run_in_terminal(lambda: print(clean(msg)))
 
     @kb.add("c-e")
     def _editor(event: Any) -> None:

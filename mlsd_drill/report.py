@@ -7,23 +7,16 @@ control characters are shown as visible escapes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mlsd_drill.model import STAGE_TITLES, STAGES, ItemResult, Question, Rubric, ScoreResult
+from mlsd_drill.model import STAGE_TITLES, STAGES, ItemResult, Question, Rubric, ScoreResult, clean
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 LEVEL_NAMES = {"mid": "mid-level", "senior": "senior", "staff": "staff"}
-
-
-def clean(text: str) -> str:
-    """Text safe to print: control characters and escape sequences made visible."""
-    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def console(stderr: bool = False) -> Console:
