@@ -30,6 +30,7 @@ from mlsd_drill.model import (
     ScoreResult,
 )
 from mlsd_drill.text import (
+    ALTERNATIVE_WORDS,
     AVOID_CUES,
     COMMON_WORDS,
     CONDITION_WORDS,
@@ -38,12 +39,14 @@ from mlsd_drill.text import (
     NEGATION_CUES,
     NEGATION_REACH,
     NOT_NEGATION_AFTER,
+    NOT_REMEDY_GAP,
     POST_NEGATED_WORDS,
     POST_REJECTIONS,
     PROBLEM_STEMS,
     REMEDY_CUES,
     REQUIREMENT_WORDS,
     STOPWORDS,
+    TIME_UNITS,
     Sentence,
     analyse,
     bank_vocabulary,
@@ -440,9 +443,9 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     # "no leakage", "avoid skew": rejecting a problem is embracing its remedy, unless
     # the problem word only qualifies what follows ("no drift detection")
     nxt_word = words[re_ + 1] if re_ + 1 < len(words) and clause[re_ + 1] == cl else None
-    remedy = sent.stems[end - 1] in PROBLEM_STEMS and (
-        nxt_word is None or nxt_word in STOPWORDS or nxt_word in _LINKS
-    )
+    ends_free = nxt_word is None or nxt_word in STOPWORDS or nxt_word in _LINKS
+    remedy = sent.stems[end - 1] in PROBLEM_STEMS and ends_free
+    problem_first = ends_free and sent.stems[start] in PROBLEM_STEMS
     for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
         if clause[j] != cl:
             break
@@ -453,10 +456,18 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
         if (
             w in NEGATION_CUES
             and nxt not in NOT_NEGATION_AFTER
+            and not (w == "no" and j > 0 and words[j - 1] in ALTERNATIVE_WORDS)
+            and not (w.startswith("skip") and _names_time(words, j + 1))
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
             and not (j > 0 and words[j - 1] in REQUIREMENT_WORDS)
             and not (w in ("no", "without") and j > 0 and words[j - 1] in CONDITION_WORDS)
         ):
+            if (
+                w in ("not", "never")
+                and problem_first
+                and all(x in NOT_REMEDY_GAP for x in words[j + 1 : rs])
+            ):
+                return False
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
@@ -478,30 +489,50 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     return False
 
 
-# Per phrase: the sentences where it is made, and the sentences where it is rejected.
-_Hits = tuple[set[int], set[int]]
+def _names_time(words: list[str], k: int) -> bool:
+    """Do the words from k on name a stretch of time ("a month", "two weeks", "day")?"""
+    if k < len(words) and words[k] in TIME_UNITS:
+        return True
+    return (
+        k + 1 < len(words)
+        and (words[k] in ("a", "an", "one", "the") or words[k].isdigit())
+        and words[k + 1] in TIME_UNITS
+    )
+
+
+# Per phrase: sentences without any rejecting word where it is made; and, in
+# sentences that hold such a word, the spans (content positions) where it is
+# made and where it is rejected.
+_Spans = dict[int, list[tuple[int, int]]]
+
+
+@dataclass
+class _Hits:
+    clean: set[int] = field(default_factory=set)
+    good: _Spans = field(default_factory=dict)
+    bad: _Spans = field(default_factory=dict)
 
 
 def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _Hits:
-    good: set[int] = set()
-    bad: set[int] = set()
+    hits = _Hits()
+    clean, good, bad = hits.clean, hits.good, hits.bad
     if not any(a in index for a in phrase.anchors) and not any(v[1] in index for v in phrase.near):
-        return good, bad  # no variant can start here, and an any-order match needs its second word too
+        return hits  # no variant can start here, and an any-order match needs its second word too
 
     def judge(si: int, s: int, e: int) -> None:
         sent = sentences[si]
         if not sent.has_cue:  # no rejecting word anywhere in the sentence
-            good.add(si)
+            clean.add(si)
         elif _negated(sent, s, e):
-            bad.add(si)
+            bad.setdefault(si, []).append((s, e))
         else:
-            good.add(si)
+            good.setdefault(si, []).append((s, e))
 
     for v in phrase.variants:
         if len(v) == 1:
             for si, positions in index.get(v[0], {}).items():
                 if not sentences[si].has_cue:
-                    good.add(si)
+                    clean.add(si)
                     continue
                 for p, lengths in positions.items():
                     for ln in lengths:
@@ -521,7 +552,12 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
                 ):
                     continue
             judge(si, s, e)
-    return good, bad
+    return hits
+
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    s, e = span
+    return any(s < oe and os_ < e for os_, oe in others)
 
 
 def _match_item(
@@ -529,8 +565,9 @@ def _match_item(
 ) -> tuple[list[list[int]], int | None]:
     """Evidence candidates (lists of sentence indices) and a rejecting sentence, if any.
 
-    A sentence that rejects the item through one signal ("skip position-bias
-    correction") is not evidence for it through another ("bias") either.
+    Words that reject the item through one signal ("skip position-bias
+    correction") are not evidence for it through another ("bias") either; the
+    rest of that sentence still is ("the home feed only, not up next").
     """
     hits: list[list[_Hits]] = []
     own = ci.item.stage
@@ -545,42 +582,47 @@ def _match_item(
         hits.append(per_sig)
         # enough once a plain statement in the item's own stage makes the point: a
         # sentence without any rejecting word cannot be turned by another signal
-        if len(sig) == 1 and any(
-            sentences[si].stage == own and not sentences[si].has_cue for si in per_sig[0][0]
-        ):
+        if len(sig) == 1 and any(sentences[si].stage == own for si in per_sig[0].clean):
             break
-    rejecting: set[int] = set()
+    rejected: _Spans = {}
     for per_sig in hits:
-        for _, bad in per_sig:
-            rejecting |= bad
-    candidates: list[list[int]] = []
-    para_memo: dict[int, dict[int, int]] = {}
+        for h in per_sig:
+            for si, spans in h.bad.items():
+                rejected.setdefault(si, []).extend(spans)
+    made: dict[int, set[int]] = {}  # id(hits) -> sentences where the phrase stands un-rejected
 
-    def paragraphs(good: set[int]) -> dict[int, int]:
-        """paragraph -> its first sentence making the phrase (cached per hit set)."""
-        key = id(good)
-        got = para_memo.get(key)
+    def sentences_of(h: _Hits) -> set[int]:
+        got = made.get(id(h))
         if got is None:
-            got = {}
-            for si in sorted(good - rejecting):
-                got.setdefault(sentences[si].paragraph, si)
-            para_memo[key] = got
+            got = set(h.clean)
+            for si, spans in h.good.items():
+                against = rejected.get(si)
+                if not against or not all(_overlaps(sp, against) for sp in spans):
+                    got.add(si)
+            made[id(h)] = got
         return got
 
+    candidates: list[list[int]] = []
     for per_phrase in hits:
         if len(per_phrase) == 1:
-            candidates.extend([si] for si in per_phrase[0][0] - rejecting)
+            candidates.extend([si] for si in sentences_of(per_phrase[0]))
             continue
-        # every phrase somewhere in one paragraph
-        by_para = [paragraphs(good) for good, _ in per_phrase]
-        if not all(by_para):
-            continue
-        common = set(by_para[0])
-        for paras in by_para[1:]:
-            common &= set(paras)
-        for para in sorted(common):
-            candidates.append(sorted({paras[para] for paras in by_para}))
-    return candidates, min(rejecting) if rejecting else None
+        # every phrase somewhere in one paragraph: paragraph -> its first sentence making it
+        by_para: list[dict[int, int]] = []
+        for h in per_phrase:
+            paras: dict[int, int] = {}
+            for si in sorted(sentences_of(h)):
+                paras.setdefault(sentences[si].paragraph, si)
+            if not paras:
+                break
+            by_para.append(paras)
+        else:
+            common = set(by_para[0])
+            for paras in by_para[1:]:
+                common &= set(paras)
+            for para in sorted(common):
+                candidates.append(sorted({paras[para] for paras in by_para}))
+    return candidates, min(rejected) if rejected else None
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:

@@ -84,8 +84,16 @@ PROBLEM_STEMS = frozenset(
     "leak leakag overfit skew bias drift stale stalenes duplic duplicat loop outag downtim spike "
     "bottleneck hotspot clickbait bubbl echo cannib timeout contention collaps imbal "
     "imbalanc noisi nois error mistak bug failur incid risk harm toxic misinform spam fraud abus "
-    "degrad decay starv overload exposur penalti churn hallucin".split()
+    "degrad decay starv overload exposur penalti churn hallucin doubl".split()
 )
+# "features don't leak", "scores never drift", "a retry doesn't double the
+# count": "not" right before a problem (these words may stand between) states
+# a remedy too.
+NOT_REMEDY_GAP = frozenset("do does did be been get gets getting ever really actually".split())
+# "skip a day between train and test" leaves a gap, it rejects nothing.
+TIME_UNITS = frozenset("minute minutes hour hours day days week weeks month months year years".split())
+# "click vs no click", "little or no history": an alternative, not a rejection.
+ALTERNATIVE_WORDS = frozenset({"vs", "versus", "or"})
 # Two-word cues; stored joined with a space.
 NEGATION_BIGRAMS = frozenset(
     {"rather than", "instead of", "leave out", "leaving out", "no need", "no point", "no reason"}

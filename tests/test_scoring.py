@@ -249,3 +249,37 @@ def test_conditions_are_not_rejections(text: str, hit: bool) -> None:
 def test_a_yes_no_target_is_not_a_rejection() -> None:
     r = rubric(item("label", "binary label", "binary target"))
     assert hits("Each reaction is its own yes/no target.", r)["label"]
+
+
+@pytest.mark.parametrize(
+    ("text", "iid", "hit"),
+    [
+        # rejecting one thing in a sentence leaves the rest of it standing
+        ("I'd confirm the scope: the home feed only, not up next or search.", "scope", True),
+        ("Evaluate with PR-AUC, not ROC-AUC.", "prauc", True),
+        ("Skip position-bias correction for now.", "posbias", False),
+        # an alternative named beside its opposite is no rejection
+        ("Task: binary classification, click vs no-click per impression.", "click", True),
+        ("Little or no history for new users.", "history", True),
+        # "not" right before a problem states the remedy ...
+        ("Rows are built as of serving time, so later counts don't leak.", "leak", True),
+        ("A retry doesn't double count the velocity.", "double", True),
+        # ... but not when a verb stands between: that dismisses the remedy
+        ("We won't worry about leakage.", "leak", False),
+        # leaving a stretch of time out is a gap, not a rejection
+        ("Train on months 1-6, skip a month for labels to mature, test on month 8.", "mature", True),
+        ("Skip label maturity, train on everything.", "mature", False),
+    ],
+)
+def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
+    r = rubric(
+        item("scope", "home feed only"),
+        item("prauc", "pr auc"),
+        item("posbias", "position bias correction", "bias"),
+        item("click", "click"),
+        item("history", "history"),
+        item("leak", "leak"),
+        item("double", "double count"),
+        item("mature", "labels to mature", "label maturity"),
+    )
+    assert hits(text, r)[iid] is hit, text
