@@ -47,6 +47,7 @@ from mlsd_drill.text import (
     REQUIREMENT_WORDS,
     STOPWORDS,
     TIME_UNITS,
+    TOO_WORDS,
     Sentence,
     analyse,
     bank_vocabulary,
@@ -124,6 +125,12 @@ ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
     ("sgd", "stochastic gradient descent"),
     ("kd", "knowledge distillation"),
     ("dlq", "dead letter queue"),
+    # plain-word equivalents people reach for under time pressure
+    ("labels", "ground truth"),
+    ("drift", "distribution shift", "data shift", "covariate shift", "dataset shift"),
+    ("monitor", "track"),
+    ("shadow mode", "dark launch", "shadow deployment"),
+    ("candidate generation", "candidate retrieval", "retrieval stage"),
 )
 
 FUZZY_MIN_LEN = 6  # words shorter than this must be spelled right
@@ -472,16 +479,21 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
     after = re_ + 1
-    if after < len(words) and words[after] == "no" and (after + 1 == len(words) or clause[after + 1] != cl):
-        return True  # "drift detection - no, ..."
+    for k in range(after, min(len(words), after + 3)):
+        if words[k] == "no" and (k + 1 == len(words) or clause[k + 1] != clause[k]):
+            return True  # "drift detection - no, ...": a lone "no" after the point
+        if clause[k] != cl:
+            break
     for j in range(after, min(len(words), re_ + 7)):
         w = words[j]
         if w == "but":
             break
         if clause[j] != cl and j > after + 1 and w not in ("not", "never"):
             continue  # past a comma only an explicit "not needed" / "not our problem" counts
-        if w in POST_REJECTIONS and clause[j] == cl:
-            return True
+        if clause[j] == cl and (
+            w in POST_REJECTIONS or (w == "too" and j + 1 < len(words) and words[j + 1] in TOO_WORDS)
+        ):
+            return True  # "A/B tests are overkill", "sliding-window counters are too expensive"
         if w == "out" and words[j + 1 : j + 3] == ["of", "scope"]:
             return True
         if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 4]):

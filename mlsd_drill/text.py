@@ -162,6 +162,10 @@ POST_NEGATED_WORDS = frozenset(
     ]
 )
 POST_REJECTIONS = frozenset({"unnecessary", "overkill", "irrelevant", "unneeded", "pointless"})
+# "per-card counters are too expensive": what is too costly is turned down.
+TOO_WORDS = frozenset(
+    "expensive costly complex complicated slow heavy risky fragile brittle hard much noisy".split()
+)
 SUBJECTS = frozenset("i we you they he she it there this that our my then also".split())
 CLAUSE_BREAK_WORDS = frozenset(
     [
@@ -658,7 +662,7 @@ _PARA_BREAK = re.compile(r"\n\s*\n")
 
 
 # Words that can reject something: a sentence without any is never read as a rejection.
-_CUE_WORDS = NEGATION_CUES | AVOID_CUES | POST_REJECTIONS | {"rather", "instead", "leave", "leaving", "scope"}
+_CUE_WORDS = NEGATION_CUES | AVOID_CUES | POST_REJECTIONS | {"rather", "instead", "leave", "leaving", "scope", "too"}
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 
 

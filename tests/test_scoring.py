@@ -269,6 +269,10 @@ def test_a_yes_no_target_is_not_a_rejection() -> None:
         # leaving a stretch of time out is a gap, not a rejection
         ("Train on months 1-6, skip a month for labels to mature, test on month 8.", "mature", True),
         ("Skip label maturity, train on everything.", "mature", False),
+        # a verdict after the point rejects it
+        ("Drift detection - no, the weekly retrain covers it.", "drift", False),
+        ("No velocity features - sliding-window counters are too expensive for us.", "window", False),
+        ("Sliding-window counters in Flink keep the counts fresh.", "window", True),
     ],
 )
 def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
@@ -281,5 +285,7 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         item("leak", "leak"),
         item("double", "double count"),
         item("mature", "labels to mature", "label maturity"),
+        item("drift", "drift"),
+        item("window", "sliding window counters"),
     )
     assert hits(text, r)[iid] is hit, text
