@@ -197,7 +197,7 @@ _CONTRACTIONS = [
 ]
 _REWRITES = [
     ("a/b", re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
-    ("yes", re.compile(r"\byes\s*/\s*no\b"), "binary"),  # a yes/no target is no rejection
+    (("yes/", "yes /"), re.compile(r"\byes\s*/\s*no\b"), "binary"),  # a yes/no target is no rejection
     ("w/o", re.compile(r"\bw\s*/\s*o\b"), "without"),
     ("w/", re.compile(r"\bw/(?=\s)"), "with"),
     ("b/c", re.compile(r"\bb/c\b"), "because"),
@@ -630,7 +630,8 @@ class Sentence:
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
-_ABBREV_DOTS = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|incl|resp|cf)\.", re.IGNORECASE)
+# Abbreviations whose dot ends no sentence.
+_ABBREVIATED = frozenset("e.g. i.e. etc. vs. approx. incl. resp. cf. eg. ie.".split())
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -650,11 +651,19 @@ def split_sentences(paragraph: str) -> list[str]:
         pieces.append(" ".join(current))
     out: list[str] = []
     for piece in pieces:
-        protected = _ABBREV_DOTS.sub("\\1\x00", piece) if "." in piece else piece
-        for s in _SENT_END.split(protected):
-            s = s.replace("\x00", ".").strip()
+        held = ""  # a piece that ended in "e.g." or "vs.": the sentence goes on
+        for s in _SENT_END.split(piece):
+            s = f"{held} {s}" if held else s
+            tail = s[-8:].rsplit(None, 1)[-1].lstrip("([\"'").lower() if s.endswith(".") else ""
+            if tail in _ABBREVIATED:
+                held = s
+                continue
+            held = ""
+            s = s.strip()
             if s:
                 out.append(" ".join(s.split()))
+        if held.strip():
+            out.append(" ".join(held.split()))
     return out
 
 
@@ -662,7 +671,9 @@ _PARA_BREAK = re.compile(r"\n\s*\n")
 
 
 # Words that can reject something: a sentence without any is never read as a rejection.
-_CUE_WORDS = NEGATION_CUES | AVOID_CUES | POST_REJECTIONS | {"rather", "instead", "leave", "leaving", "scope", "too"}
+_CUE_WORDS = (
+    NEGATION_CUES | AVOID_CUES | POST_REJECTIONS | {"rather", "instead", "leave", "leaving", "scope", "too"}
+)
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 
 

@@ -1,0 +1,31 @@
+"""The labelled answer corpora behind benchmarks/scoring_quality.py stay usable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlsd_drill import bank
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = sorted(p.parent for p in (ROOT / "tests").glob("corpus*/labels.yaml"))
+
+
+@pytest.mark.parametrize("corpus", CORPORA, ids=lambda p: p.name)
+def test_every_label_names_a_real_answer_and_real_items(corpus: Path) -> None:
+    b = bank.load([ROOT])
+    labels = yaml.safe_load((corpus / "labels.yaml").read_text())
+    answers = {p.name for p in corpus.glob("*.md")}
+    assert set(labels) == answers, "every answer labelled, every label an answer"
+    for name, spec in labels.items():
+        ids = {it.id for it in b.rubric_for(spec["question"]).items}
+        covers = spec["covers"]
+        assert len(covers) == len(set(covers)), f"{name}: an item listed twice"
+        assert set(covers) <= ids, f"{name}: unknown items {sorted(set(covers) - ids)}"
+
+
+def test_there_are_enough_labelled_answers() -> None:
+    total = sum(len(yaml.safe_load((c / "labels.yaml").read_text())) for c in CORPORA)
+    assert len(CORPORA) >= 3 and total >= 75
