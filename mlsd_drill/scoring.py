@@ -242,7 +242,7 @@ def _compile_phrase(phrase: str) -> _Phrase:
         for n, words in enumerate(_expand(tokens)):
             for k, (groups, v) in enumerate(_partitions(words)):
                 surfaces.update(zip(groups, v, strict=False))
-                if n == 0 and k == 0 and len(v) > 1:
+                if n == 0 and k == 0 and _may_reorder(v):
                     near.append(v)  # the phrase as written, word by word: tried in any order too
                 if v not in seen:
                     seen.add(v)
@@ -327,7 +327,8 @@ _FUNCTION_STEMS = frozenset(
 
 # stem -> sentence index -> content position -> lengths (in content words) of the
 # entries there (2 for two words written as one compound, "fall back" for "fallback")
-_Index = dict[str, dict[int, dict[int, list[int]]]]
+_Index = dict[str, dict[int, dict[int, tuple[int, ...]]]]
+_ONE = (1,)
 
 
 def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
@@ -344,18 +345,23 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
             if targets is None:
                 targets = (st,) if st in c.vocab else _fuzzy(c, st, w)
                 targets_of[w] = targets
-            for t in targets:
+            for t in targets:  # distinct stems: each stands at most once at (si, p)
                 at = index.get(t)
                 if at is None:
-                    index[t] = {si: {p: [1]}}
+                    index[t] = {si: {p: _ONE}}
                 else:
-                    at.setdefault(si, {}).setdefault(p, []).append(1)
+                    row = at.get(si)
+                    if row is None:
+                        at[si] = {p: _ONE}
+                    else:
+                        row[p] = _ONE
             # two words written for one ("fall back" for "fallback"): only words that
             # begin some signal stem can start such a pair
             if p < last and w in heads:
                 joined = stem(w + words[p + 1])
                 if joined in c.vocab:
-                    index.setdefault(joined, {}).setdefault(si, {}).setdefault(p, []).append(2)
+                    row = index.setdefault(joined, {}).setdefault(si, {})
+                    row[p] = (*row.get(p, ()), 2)
     return index
 
 
@@ -401,20 +407,30 @@ def _find(index: _Index, variant: Variant) -> list[tuple[int, int, int]]:
     return hits
 
 
-def _near(index: _Index, variant: Variant, slack: int) -> list[tuple[int, int, int]]:
+def _may_reorder(variant: Variant) -> bool:
+    """Can this phrase also match with its words in another order?"""
+    return (
+        len(variant) > 1
+        and len(set(variant)) == len(variant)
+        # "model it as" must not match "the model ... retrain it"
+        and not any(len(st) < 3 or st in _FUNCTION_STEMS for st in variant)
+    )
+
+
+def _near(
+    index: _Index, variant: Variant, slack: int, skip: set[int] | None = None
+) -> list[tuple[int, int, int]]:
     """Occurrences of all of a variant's stems, in any order, within a short span of one sentence.
 
     People write "labels are delayed" for "delayed labels" and "velocity of the
     card's transactions" for "transaction velocity"; a phrase also matches when
     its words stand within len(phrase) + slack words of each other.
     """
-    if len(variant) < 2 or len(set(variant)) < len(variant):
-        return []
-    if any(len(st) < 3 or st in _FUNCTION_STEMS for st in variant):
-        return []  # "model it as" must not match "the model ... retrain it"
     common = _shared_sentences(index, variant)
     if not common:
         return []
+    if skip:
+        common = [si for si in common if si not in skip]
     per_stem = [index[st] for st in variant]
     width = len(variant) + slack
     hits: list[tuple[int, int, int]] = []
@@ -553,7 +569,7 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
             for si, s, e in _find(index, v):
                 judge(si, s, e)
     for v0 in phrase.near:
-        for si, s, e in _near(index, v0, NEAR_SLACK):
+        for si, s, e in _near(index, v0, NEAR_SLACK, clean):  # a sentence already making it needs no more
             sent = sentences[si]
             # "ROC AUC rather than PR AUC" is not "PR AUC" in another order: a span with
             # a rejection inside it is no match at all

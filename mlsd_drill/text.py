@@ -697,21 +697,12 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     all_words: list[str] = []
     special = _CLAUSE_PUNCT | CLAUSE_BREAK_WORDS
     for (raw, para, stage), norm in zip(raw_sentences, normalised, strict=True):
-        words: list[str] = []
-        clause: list[int] = []
-        c = 0
         tokens = _expand_shorthand(_TOKEN.findall(norm))
-        n = len(tokens)
-        for k, t in enumerate(tokens):
-            if t in special:
-                if t in _CLAUSE_PUNCT:
-                    c += 1
-                    continue
-                # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
-                if t != "and" or (k + 1 < n and tokens[k + 1] in SUBJECTS):
-                    c += 1
-            words.append(t)
-            clause.append(c)
+        if special.isdisjoint(tokens):  # one clause: no per-word bookkeeping
+            words = tokens
+            clause = [0] * len(tokens)
+        else:
+            words, clause = _clauses(tokens, special)
         content = [i for i, w in enumerate(words) if w not in STOPWORDS]
         content_words = [words[i] for i in content]
         sentences.append(
@@ -727,6 +718,25 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     for sent, content_words in zip(sentences, pending, strict=True):
         sent.stems = [get(w) or stem(w) for w in content_words]
     return sentences
+
+
+def _clauses(tokens: list[str], special: frozenset[str]) -> tuple[list[str], list[int]]:
+    """Words without clause punctuation, and the clause number of each."""
+    words: list[str] = []
+    clause: list[int] = []
+    c = 0
+    n = len(tokens)
+    for k, t in enumerate(tokens):
+        if t in special:
+            if t in _CLAUSE_PUNCT:
+                c += 1
+                continue
+            # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
+            if t != "and" or (k + 1 < n and tokens[k + 1] in SUBJECTS):
+                c += 1
+        words.append(t)
+        clause.append(c)
+    return words, clause
 
 
 def _expand_shorthand(tokens: list[str]) -> list[str]:
