@@ -204,6 +204,7 @@ _REWRITES = [
     ("@", re.compile(r"(?<!\br)(?<!\bp)@"), " at "),
     ("&", re.compile(r"&"), " and "),
     ("%", re.compile(r"%"), " percent "),
+    (("->", "=>", "\u2192"), re.compile(r"\s*(?:-+>|=+>|\u2192)\s*"), " ; "),  # an arrow ends a thought
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
     ("/", re.compile(r"/\s*(s|sec|second|d|day|h|hr|hour|min|minute)\b"), "_rate"),  # 6k/s, 500m/day
     ("@", re.compile(r"\br@"), "recall at "),  # R@P90, r@10

@@ -273,6 +273,9 @@ def test_a_yes_no_target_is_not_a_rejection() -> None:
         ("Drift detection - no, the weekly retrain covers it.", "drift", False),
         ("No velocity features - sliding-window counters are too expensive for us.", "window", False),
         ("Sliding-window counters in Flink keep the counts fresh.", "window", True),
+        # in notes an arrow ends a thought: what follows is not under the "no"
+        ("declined txns = no label -> selection bias", "selection", True),
+        ("no labels there, but selection bias is not a concern", "selection", False),
     ],
 )
 def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
@@ -287,5 +290,6 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         item("mature", "labels to mature", "label maturity"),
         item("drift", "drift"),
         item("window", "sliding window counters"),
+        item("selection", "selection bias"),
     )
     assert hits(text, r)[iid] is hit, text
