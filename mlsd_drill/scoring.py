@@ -46,6 +46,7 @@ from mlsd_drill.text import (
     REMEDY_CUES,
     REQUIREMENT_WORDS,
     STOPWORDS,
+    SUBJECTS,
     TIME_UNITS,
     TOO_WORDS,
     Sentence,
@@ -316,6 +317,9 @@ def _fuzzy(c: Compiled, st: str, word: str) -> tuple[str, ...]:
 _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
 # Words that may follow a remedied problem without taking over the phrase.
 _LINKS = frozenset("from with between across through when if so because since by and or".split())
+# "drift monitoring I'd skip": the point first, then who skips it.
+_SKIPS = frozenset({"skip", "skipped"})
+_SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"}
 # Words too light to anchor an any-order match.
 _FUNCTION_STEMS = frozenset(
     stem(w)
@@ -512,6 +516,13 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             return True  # "A/B tests are overkill", "sliding-window counters are too expensive"
         if w == "out" and words[j + 1 : j + 3] == ["of", "scope"]:
             return True
+        if (
+            w in _SKIPS
+            and clause[j] == cl
+            and words[j - 1] in _SKIPPERS
+            and sum(1 for c in clause[j + 1 : j + 5] if c == cl) <= 3
+        ):
+            return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
         if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 4]):
             return True
     return False

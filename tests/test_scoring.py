@@ -273,6 +273,10 @@ def test_a_yes_no_target_is_not_a_rejection() -> None:
         ("Drift detection - no, the weekly retrain covers it.", "drift", False),
         ("No velocity features - sliding-window counters are too expensive for us.", "window", False),
         ("Sliding-window counters in Flink keep the counts fresh.", "window", True),
+        # the point first, then who skips it
+        ("Drift monitoring I'd skip for v1.", "drift", False),
+        ("Drift monitoring can be skipped.", "drift", False),
+        ("Drift monitoring lets us skip manual checks on every model.", "drift", True),
         # in notes an arrow ends a thought: what follows is not under the "no"
         ("declined txns = no label -> selection bias", "selection", True),
         ("no labels there, but selection bias is not a concern", "selection", False),
