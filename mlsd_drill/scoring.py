@@ -32,6 +32,7 @@ from mlsd_drill.model import (
 from mlsd_drill.text import (
     ALTERNATIVE_WORDS,
     AVOID_CUES,
+    CONDITION_LEADS,
     COMMON_WORDS,
     CONDITION_WORDS,
     CUE_REACH,
@@ -318,7 +319,7 @@ _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
 # Words that may follow a remedied problem without taking over the phrase.
 _LINKS = frozenset("from with between across through when if so because since by and or".split())
 # "drift monitoring I'd skip": the point first, then who skips it.
-_SKIPS = frozenset({"skip", "skipped"})
+_SKIPS = frozenset({"skip", "skipped", "ignore", "ignored", "leave"})
 _SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"}
 # Words too light to anchor an any-order match.
 _FUNCTION_STEMS = frozenset(
@@ -463,6 +464,8 @@ def _near(
 
 def _negated(sent: Sentence, start: int, end: int) -> bool:
     """Does the clause around content words [start, end) reject them?"""
+    if sent.refused:
+        return True  # "A random holdout? No - ..."
     words, clause = sent.words, sent.clause
     rs = sent.content[start]
     re_ = sent.content[end - 1]
@@ -488,6 +491,7 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
             and not (j > 0 and words[j - 1] in REQUIREMENT_WORDS)
             and not (w in ("no", "without") and j > 0 and words[j - 1] in CONDITION_WORDS)
+            and not _in_condition(words, clause, j)
         ):
             if (
                 w in ("not", "never")
@@ -520,11 +524,22 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             w in _SKIPS
             and clause[j] == cl
             and words[j - 1] in _SKIPPERS
-            and sum(1 for c in clause[j + 1 : j + 5] if c == cl) <= 3
+            and sum(1 for c in clause[j + 1 : j + 7] if c == cl) <= 5
         ):
             return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
-        if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 4]):
+        if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 5]):
             return True
+    return False
+
+
+def _in_condition(words: list[str], clause: list[int], j: int) -> bool:
+    """Is the cue at j inside a condition ("if the scorer doesn't answer in time, ...")?"""
+    cl = clause[j]
+    k = j - 1
+    while k >= 0 and clause[k] == cl:
+        if words[k] in CONDITION_LEADS:
+            return True
+        k -= 1
     return False
 
 
@@ -582,6 +597,8 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
     for v0 in phrase.near:
         for si, s, e in _near(index, v0, NEAR_SLACK, clean):  # a sentence already making it needs no more
             sent = sentences[si]
+            if sent.clause[sent.content[s]] != sent.clause[sent.content[e - 1]]:
+                continue  # words in another order must stand in one clause
             # "ROC AUC rather than PR AUC" is not "PR AUC" in another order: a span with
             # a rejection inside it is no match at all
             if sent.has_cue:

@@ -64,6 +64,7 @@ NEGATION_CUES = frozenset(
         "neither",
         "none",
         "nothing",
+        "forget",
     ]
 )
 # How far back in its clause a cue reaches ("not worried about a feedback loop
@@ -159,9 +160,17 @@ POST_NEGATED_WORDS = frozenset(
         "applicable",
         "matter",
         "matters",
+        "build",
+        "bother",
+        "worry",
     ]
 )
-POST_REJECTIONS = frozenset({"unnecessary", "overkill", "irrelevant", "unneeded", "pointless"})
+# A cue after one of these, in its clause, sits inside a condition and rejects
+# nothing: "if the scorer doesn't answer in time we show popular videos".
+CONDITION_LEADS = frozenset({"if", "unless", "when", "whenever", "whether", "until"})
+POST_REJECTIONS = frozenset(
+    {"unnecessary", "overkill", "irrelevant", "unneeded", "pointless", "overthinking", "overengineering", "premature"}
+)
 # "per-card counters are too expensive": what is too costly is turned down.
 TOO_WORDS = frozenset(
     "expensive costly complex complicated slow heavy risky fragile brittle hard much noisy".split()
@@ -626,6 +635,7 @@ class Sentence:
     stems: list[str]  # stems of the content words, aligned with `content`
     has_cue: bool = False  # holds a word that can reject something (not, no, skip, avoid...)
     content_words: list[str] = field(default_factory=list)  # the words of `content`, in order
+    refused: bool = False  # a question the next sentence answers "No": "A holdout? No - ..."
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
@@ -713,6 +723,9 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
         )
         pending.append(content_words)
         all_words.extend(content_words)
+    for prev, nxt in zip(sentences, sentences[1:], strict=False):
+        if prev.text.endswith("?") and nxt.paragraph == prev.paragraph and nxt.words[:1] in (["no"], ["nope"]):
+            prev.refused = prev.has_cue = True
     if all_words:
         stem_many(all_words)  # one batched call fills the cache
     get = _STEM_CACHE.get

@@ -297,3 +297,35 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         item("selection", "selection bias"),
     )
     assert hits(text, r)[iid] is hit, text
+
+
+@pytest.mark.parametrize(
+    ("text", "iid", "hit"),
+    [
+        # ways of turning a point down that name the point first
+        ("Explainability I'd leave to the compliance team.", "explain", False),
+        ("Logged-out guests I'd ignore for now.", "guests", False),
+        ("Cannibalization is overthinking it.", "cannibal", False),
+        ("Fairness auditing is a legal team concern, not something I'd build.", "fairness", False),
+        ("Privacy I'd leave to legal - not an ML design concern.", "privacy", False),
+        ("Forget fail-open policies.", "failopen", False),
+        # a question the candidate answers "No"
+        ("A random approval holdout? No - it costs too much.", "holdout", False),
+        ("Do we need a random holdout? Yes, a small one.", "holdout", True),
+        # a "not" inside a condition rejects nothing
+        ("If the scorer doesn't answer in time we show popular videos.", "popular", True),
+        ("We don't show popular videos.", "popular", False),
+    ],
+)
+def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
+    r = rubric(
+        item("explain", "explainability"),
+        item("guests", "logged out guests"),
+        item("cannibal", "cannibalization"),
+        item("fairness", "fairness auditing"),
+        item("privacy", "privacy"),
+        item("failopen", "fail open"),
+        item("holdout", "random holdout"),
+        item("popular", "popular videos"),
+    )
+    assert hits(text, r)[iid] is hit, text
