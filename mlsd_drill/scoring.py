@@ -32,8 +32,8 @@ from mlsd_drill.model import (
 from mlsd_drill.text import (
     ALTERNATIVE_WORDS,
     AVOID_CUES,
-    CONDITION_LEADS,
     COMMON_WORDS,
+    CONDITION_LEADS,
     CONDITION_WORDS,
     CUE_REACH,
     NEGATION_BIGRAMS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 # Small words that carry no meaning inside a signal phrase ("precision at k" ==
@@ -169,7 +170,16 @@ POST_NEGATED_WORDS = frozenset(
 # nothing: "if the scorer doesn't answer in time we show popular videos".
 CONDITION_LEADS = frozenset({"if", "unless", "when", "whenever", "whether", "until"})
 POST_REJECTIONS = frozenset(
-    {"unnecessary", "overkill", "irrelevant", "unneeded", "pointless", "overthinking", "overengineering", "premature"}
+    {
+        "unnecessary",
+        "overkill",
+        "irrelevant",
+        "unneeded",
+        "pointless",
+        "overthinking",
+        "overengineering",
+        "premature",
+    }
 )
 # "per-card counters are too expensive": what is too costly is turned down.
 TOO_WORDS = frozenset(
@@ -723,8 +733,12 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
         )
         pending.append(content_words)
         all_words.extend(content_words)
-    for prev, nxt in zip(sentences, sentences[1:], strict=False):
-        if prev.text.endswith("?") and nxt.paragraph == prev.paragraph and nxt.words[:1] in (["no"], ["nope"]):
+    for prev, nxt in pairwise(sentences):
+        if (
+            prev.text.endswith("?")
+            and nxt.paragraph == prev.paragraph
+            and nxt.words[:1] in (["no"], ["nope"])
+        ):
             prev.refused = prev.has_cue = True
     if all_words:
         stem_many(all_words)  # one batched call fills the cache
