@@ -319,7 +319,7 @@ _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
 # Words that may follow a remedied problem without taking over the phrase.
 _LINKS = frozenset("from with between across through when if so because since by and or".split())
 # "drift monitoring I'd skip": the point first, then who skips it.
-_SKIPS = frozenset({"skip", "skipped", "ignore", "ignored", "leave"})
+_SKIPS = frozenset({"skip", "skipped", "ignore", "leave"})
 _SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"}
 # Words too light to anchor an any-order match.
 _FUNCTION_STEMS = frozenset(

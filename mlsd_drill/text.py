@@ -73,7 +73,8 @@ NEGATION_CUES = frozenset(
 NEGATION_REACH = 14
 # "avoid multi-task heads" rejects; "avoid leakage" does not: the cue counts only
 # when what follows is not itself a problem to be avoided (stems).
-AVOID_CUES = frozenset({"avoid", "avoiding", "avoided", "avoids", "ignore", "ignoring", "ignored", "ignores"})
+# ("shown but ignored" describes an impression: "ignored" is no cue.)
+AVOID_CUES = frozenset({"avoid", "avoiding", "avoided", "avoids", "ignore", "ignoring"})
 # Cues that can embrace a remedy ("no leakage", "without downtime", "avoid skew");
 # "not", "skip", "ignore" dismiss whatever follows, problems included.
 REMEDY_CUES = frozenset({"no", "without", "avoid", "avoiding", "avoided", "avoids", "zero"})
@@ -164,6 +165,8 @@ POST_NEGATED_WORDS = frozenset(
         "build",
         "bother",
         "worry",
+        "ours",
+        "job",
     ]
 )
 # A cue after one of these, in its clause, sits inside a condition and rejects
@@ -179,6 +182,7 @@ POST_REJECTIONS = frozenset(
         "overthinking",
         "overengineering",
         "premature",
+        "overblown",
     }
 )
 # "per-card counters are too expensive": what is too costly is turned down.

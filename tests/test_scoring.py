@@ -309,6 +309,9 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ("Fairness auditing is a legal team concern, not something I'd build.", "fairness", False),
         ("Privacy I'd leave to legal - not an ML design concern.", "privacy", False),
         ("Forget fail-open policies.", "failopen", False),
+        ("The feedback loop worry is overblown.", "loop", False),
+        ("Spam filtering is the integrity team's job, not ours.", "spam", False),
+        ("An impression shown but ignored is a negative label.", "negative", True),
         # a question the candidate answers "No"
         ("A random approval holdout? No - it costs too much.", "holdout", False),
         ("Do we need a random holdout? Yes, a small one.", "holdout", True),
@@ -327,5 +330,8 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("failopen", "fail open"),
         item("holdout", "random holdout"),
         item("popular", "popular videos"),
+        item("loop", "feedback loop"),
+        item("spam", "spam filtering"),
+        item("negative", "negative label"),
     )
     assert hits(text, r)[iid] is hit, text
