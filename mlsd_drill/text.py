@@ -183,6 +183,7 @@ POST_REJECTIONS = frozenset(
         "overengineering",
         "premature",
         "overblown",
+        "waste",
     }
 )
 # "per-card counters are too expensive": what is too costly is turned down.
