@@ -172,6 +172,7 @@ class ItemResult:
     evidence: str | None = None  # the sentence(s) that earned the point
     found_in: str | None = None  # stage section the evidence was in (None: outside any)
     rejected: str | None = None  # a sentence that named the point only to reject it
+    signal: str | None = None  # the rubric signal that found the evidence ("a + b" for a list)
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
                 "hit": r.hit,
                 "evidence": r.evidence,
                 "found_in": r.found_in,
+                "signal": r.signal,
                 "weight": r.item.weight,
                 "level": r.item.level,
             }

@@ -321,6 +321,11 @@ _LINKS = frozenset("from with between across through when if so because since by
 # "drift monitoring I'd skip": the point first, then who skips it.
 _SKIPS = frozenset({"skip", "skipped", "ignore", "leave"})
 _SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"}
+# "but I don't think we need it": a dismissal points back with one of these.
+_BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
+# "... is a different team's problem": the point belongs elsewhere.
+_ELSEWHERE = frozenset({"different", "another", "separate", "else"})
+_OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issue", "discussion"})
 # Words too light to anchor an any-order match.
 _FUNCTION_STEMS = frozenset(
     stem(w)
@@ -503,6 +508,8 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
     after = re_ + 1
+    if rs > 0 and words[rs - 1] in _ELSEWHERE and any(x in _OWNED for x in words[after : after + 2]):
+        return True  # "that's a separate onboarding problem"
     for k in range(after, min(len(words), after + 3)):
         if words[k] == "no" and (k + 1 == len(words) or clause[k + 1] != clause[k]):
             return True  # "drift detection - no, ...": a lone "no" after the point
@@ -511,7 +518,9 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     for j in range(after, min(len(words), re_ + 7)):
         w = words[j]
         if w == "but":
-            break
+            return _dismissed_after_but(words, j + 1)
+        if clause[j] == cl and w in _ELSEWHERE and any(x in _OWNED for x in words[j + 1 : j + 3]):
+            return True  # "... is a different team's problem", "a separate onboarding problem"
         if clause[j] != cl and j > after + 1 and w not in ("not", "never"):
             continue  # past a comma only an explicit "not needed" / "not our problem" counts
         if clause[j] == cl and (
@@ -529,6 +538,19 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
         if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 5]):
             return True
+    return False
+
+
+def _dismissed_after_but(words: list[str], k: int) -> bool:
+    """Does "but" start a dismissal of what came before ("X, but I don't think we need it")?"""
+    tail = words[k : k + 8]
+    if not any(w in _BACK_REFS for w in tail):
+        return False
+    for i, w in enumerate(tail):
+        if w in POST_REJECTIONS:
+            return True  # "but it's overkill"
+        if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in tail[i + 1 : i + 5]):
+            return True  # "but I don't think we need it", "but it's not worth it"
     return False
 
 
@@ -618,8 +640,9 @@ def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
 
 def _match_item(
     ci: _CompiledItem, index: _Index, sentences: list[Sentence], memo: dict[str, _Hits] | None = None
-) -> tuple[list[list[int]], int | None]:
-    """Evidence candidates (lists of sentence indices) and a rejecting sentence, if any.
+) -> tuple[list[tuple[list[int], int]], int | None]:
+    """Evidence candidates (sentence indices, and the signal that found them) and a
+    rejecting sentence, if any.
 
     Words that reject the item through one signal ("skip position-bias
     correction") are not evidence for it through another ("bias") either; the
@@ -658,10 +681,10 @@ def _match_item(
             made[id(h)] = got
         return got
 
-    candidates: list[list[int]] = []
-    for per_phrase in hits:
+    candidates: list[tuple[list[int], int]] = []
+    for k, per_phrase in enumerate(hits):
         if len(per_phrase) == 1:
-            candidates.extend([si] for si in sentences_of(per_phrase[0]))
+            candidates.extend(([si], k) for si in sentences_of(per_phrase[0]))
             continue
         # every phrase somewhere in one paragraph: paragraph -> its first sentence making it
         by_para: list[dict[int, int]] = []
@@ -677,7 +700,7 @@ def _match_item(
             for paras in by_para[1:]:
                 common &= set(paras)
             for para in sorted(common):
-                candidates.append(sorted({paras[para] for paras in by_para}))
+                candidates.append((sorted({paras[para] for paras in by_para}), k))
     return candidates, min(rejected) if rejected else None
 
 
@@ -692,16 +715,18 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
         candidates, rejected = _match_item(ci, index, sentences, memo)
         if candidates:
             # prefer evidence written under the item's own stage, then the earliest
-            def rank(sents: list[int], stage: str = ci.item.stage) -> tuple[bool, int]:
-                return (sentences[sents[0]].stage != stage, sents[0])
+            def rank(cand: tuple[list[int], int], stage: str = ci.item.stage) -> tuple[bool, int, int]:
+                sents, k = cand
+                return (sentences[sents[0]].stage != stage, sents[0], k)
 
-            best = min(candidates, key=rank)
+            best, k = min(candidates, key=rank)
             results.append(
                 ItemResult(
                     ci.item,
                     True,
                     evidence=" ... ".join(sentences[i].text for i in best),
                     found_in=sentences[best[0]].stage,
+                    signal=" + ".join(ci.item.signals[k]),
                 )
             )
         else:

@@ -698,7 +698,11 @@ _PARA_BREAK = re.compile(r"\n\s*\n")
 
 # Words that can reject something: a sentence without any is never read as a rejection.
 _CUE_WORDS = (
-    NEGATION_CUES | AVOID_CUES | POST_REJECTIONS | {"rather", "instead", "leave", "leaving", "scope", "too"}
+    NEGATION_CUES
+    | AVOID_CUES
+    | POST_REJECTIONS
+    | {"rather", "instead", "leave", "leaving", "scope", "too"}
+    | {"different", "another", "separate", "else"}  # "a different team's problem"
 )
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 

@@ -42,8 +42,9 @@ def test_json_contract(tmp_path: Path) -> None:
     assert set(data["stages"]) == {"clarify", "data", "model", "serve", "monitor"}
     assert data["level"] in (None, "mid", "senior", "staff")
     for it in data["items"]:
-        assert set(it) == {"id", "stage", "hit", "evidence", "found_in", "weight", "level"}
-        assert (it["evidence"] is not None) == it["hit"]
+        # the contract's fields, plus "signal": which rubric signal found the evidence
+        assert set(it) == {"id", "stage", "hit", "evidence", "found_in", "weight", "level", "signal"}
+        assert (it["evidence"] is not None) == it["hit"] == (it["signal"] is not None)
     hit = {i["id"]: i for i in data["items"] if i["hit"]}
     assert hit["velocity-features"]["found_in"] == "data"
 

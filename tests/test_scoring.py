@@ -312,6 +312,14 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ("The feedback loop worry is overblown.", "loop", False),
         ("Spam filtering is the integrity team's job, not ours.", "spam", False),
         ("An impression shown but ignored is a negative label.", "negative", True),
+        # a dismissal after "but" that points back at the point
+        ("Cluster randomisation is popular, but I don't think we need it here.", "cluster", False),
+        ("Cluster randomisation, but it is overkill here.", "cluster", False),
+        ("Cluster randomisation, but we need care with small clusters.", "cluster", True),
+        # the point belongs to someone else
+        ("Cold start for new users - that's a separate onboarding problem.", "onboarding", False),
+        ("Fairness across hosts is a different team's problem.", "fairness", False),
+        ("Onboarding asks for interests; a separate model handles it.", "onboarding", True),
         # a question the candidate answers "No"
         ("A random approval holdout? No - it costs too much.", "holdout", False),
         ("Do we need a random holdout? Yes, a small one.", "holdout", True),
@@ -325,12 +333,14 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("explain", "explainability"),
         item("guests", "logged out guests"),
         item("cannibal", "cannibalization"),
-        item("fairness", "fairness auditing"),
+        item("fairness", "fairness auditing", "fairness across hosts"),
         item("privacy", "privacy"),
         item("failopen", "fail open"),
         item("holdout", "random holdout"),
         item("popular", "popular videos"),
         item("loop", "feedback loop"),
+        item("cluster", "cluster randomisation"),
+        item("onboarding", "onboarding"),
         item("spam", "spam filtering"),
         item("negative", "negative label"),
     )
