@@ -321,11 +321,13 @@ _LINKS = frozenset("from with between across through when if so because since by
 # "drift monitoring I'd skip": the point first, then who skips it.
 _SKIPS = frozenset({"skip", "skipped", "ignore", "leave"})
 _SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"}
+# "OCR can wait", "re-ranking is out for v1"
+_DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "also", "s"})
 # "but I don't think we need it": a dismissal points back with one of these.
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
 # "... is a different team's problem": the point belongs elsewhere.
 _ELSEWHERE = frozenset({"different", "another", "separate", "else"})
-_OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issue", "discussion"})
+_OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issue", "discussion", "job"})
 # Words too light to anchor an any-order match.
 _FUNCTION_STEMS = frozenset(
     stem(w)
@@ -490,7 +492,9 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             return True
         if (
             w in NEGATION_CUES
-            and nxt not in NOT_NEGATION_AFTER
+            and (
+                nxt not in NOT_NEGATION_AFTER or words[j + 2 : j + 3] == ["sleep"]
+            )  # "not losing sleep over"
             and not (w == "no" and j > 0 and words[j - 1] in ALTERNATIVE_WORDS)
             and not (w.startswith("skip") and _names_time(words, j + 1))
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
@@ -515,20 +519,38 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             return True  # "drift detection - no, ...": a lone "no" after the point
         if clause[k] != cl:
             break
-    for j in range(after, min(len(words), re_ + 7)):
+    if _closing_verdict(words, clause, cl):
+        return True  # "Graph embeddings, node2vec, personalised PageRank - overkill."
+    for j in range(after, min(len(words), re_ + 11)):
         w = words[j]
         if w == "but":
             return _dismissed_after_but(words, j + 1)
         if clause[j] == cl and w in _ELSEWHERE and any(x in _OWNED for x in words[j + 1 : j + 3]):
             return True  # "... is a different team's problem", "a separate onboarding problem"
+        if (
+            j - re_ <= 4
+            and words[j - 1] in _DEFERRERS
+            and (
+                w == "wait"
+                or (
+                    w == "out"
+                    and (j + 1 == len(words) or clause[j + 1] != clause[j] or words[j + 1] == "for")
+                )
+            )
+        ):
+            return True  # "image spam and OCR can wait", "diversity re-ranking is also out for v1"
         if clause[j] != cl and j > after + 1 and w not in ("not", "never"):
             continue  # past a comma only an explicit "not needed" / "not our problem" counts
         if clause[j] == cl and (
             w in POST_REJECTIONS or (w == "too" and j + 1 < len(words) and words[j + 1] in TOO_WORDS)
         ):
             return True  # "A/B tests are overkill", "sliding-window counters are too expensive"
-        if w == "out" and words[j + 1 : j + 3] == ["of", "scope"]:
+        if w == "out" and (
+            words[j + 1 : j + 3] == ["of", "scope"] or words[j + 1 : j + 4] == ["of", "the", "question"]
+        ):
             return True
+        if w in _OWNED and "not" in words[j + 1 : j + 3]:
+            return True  # "keyword stuffing is trust-and-safety's job, not the ranker's"
         if (
             w in _SKIPS
             and clause[j] == cl
@@ -539,6 +561,15 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
         if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 5]):
             return True
     return False
+
+
+def _closing_verdict(words: list[str], clause: list[int], cl: int) -> bool:
+    """Does the sentence end in a clause of its own that dismisses what came before?"""
+    last = clause[-1]
+    if last == cl or last - cl > 4:
+        return False
+    tail = [w for w, c in zip(words, clause, strict=True) if c == last]
+    return len(tail) <= 3 and any(w in POST_REJECTIONS for w in tail)
 
 
 def _dismissed_after_but(words: list[str], k: int) -> bool:

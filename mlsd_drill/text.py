@@ -662,6 +662,11 @@ _ABBREVIATED = frozenset("e.g. i.e. etc. vs. approx. incl. resp. cf. eg. ie.".sp
 
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of a paragraph; bullet lines always start a new sentence."""
+    return [s for s, _ in split_pieces(paragraph)]
+
+
+def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
+    """Sentences of a paragraph, each with whether it begins a line or bullet."""
     pieces: list[str] = []
     current: list[str] = []
     for line in paragraph.splitlines():
@@ -675,9 +680,10 @@ def split_sentences(paragraph: str) -> list[str]:
             current.append(stripped)
     if current:
         pieces.append(" ".join(current))
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     for piece in pieces:
         held = ""  # a piece that ended in "e.g." or "vs.": the sentence goes on
+        first = True
         for s in _SENT_END.split(piece):
             s = f"{held} {s}" if held else s
             tail = s[-8:].rsplit(None, 1)[-1].lstrip("([\"'").lower() if s.endswith(".") else ""
@@ -687,9 +693,10 @@ def split_sentences(paragraph: str) -> list[str]:
             held = ""
             s = s.strip()
             if s:
-                out.append(" ".join(s.split()))
+                out.append((" ".join(s.split()), first))
+                first = False
         if held.strip():
-            out.append(" ".join(held.split()))
+            out.append((" ".join(held.split()), first))
     return out
 
 
@@ -703,6 +710,7 @@ _CUE_WORDS = (
     | POST_REJECTIONS
     | {"rather", "instead", "leave", "leaving", "scope", "too"}
     | {"different", "another", "separate", "else"}  # "a different team's problem"
+    | {"wait", "out"}  # "OCR can wait", "re-ranking is out for v1"
 )
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 
@@ -710,14 +718,16 @@ _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned
 def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     """Split stage sections into sentences with tokens, stems and paragraph numbers."""
     raw_sentences: list[tuple[str, int, str | None]] = []
+    starts: list[bool] = []  # does the sentence begin a line or bullet?
     para_no = 0
     for stage, body in sections:
         for para in _PARA_BREAK.split(body.replace(_SEP, " ")):
             if not para.strip():
                 continue
             para_no += 1
-            for raw in split_sentences(para):
+            for raw, start in split_pieces(para):
                 raw_sentences.append((raw, para_no, stage))
+                starts.append(start)
     if not raw_sentences:
         return []
     # normalise every sentence in one pass: the rewrites never cross the separator
@@ -749,12 +759,45 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
             and nxt.words[:1] in (["no"], ["nope"])
         ):
             prev.refused = prev.has_cue = True
+    _refuse_listed(sentences, starts)
     if all_words:
         stem_many(all_words)  # one batched call fills the cache
     get = _STEM_CACHE.get
     for sent, content_words in zip(sentences, pending, strict=True):
         sent.stems = [get(w) or stem(w) for w in content_words]
     return sentences
+
+
+# "Things I'd skip for v1:" / "Out of scope:" / "What I would not build:" - a lead-in
+# that turns down the list below it.
+_LEAD_IN_CUES = frozenset("skip skipping skipped defer deferring postpone later v2".split())
+_LEAD_IN_NOT = frozenset("would will do doing build building include including cover covering needed".split())
+
+
+def _turns_down(words: list[str]) -> bool:
+    if not _LEAD_IN_CUES.isdisjoint(words) or ("out" in words and "scope" in words):
+        return True
+    return any(
+        w == "not"
+        and (
+            (words[k - 1 : k] and words[k - 1] in _LEAD_IN_NOT)
+            or not _LEAD_IN_NOT.isdisjoint(words[k + 1 : k + 3])
+        )
+        for k, w in enumerate(words)
+    )
+
+
+def _refuse_listed(sentences: list[Sentence], starts: list[bool]) -> None:
+    """Mark the first sentence of each line listed under a rejecting lead-in."""
+    lead_para = -1
+    for sent, start in zip(sentences, starts, strict=True):
+        if sent.paragraph != lead_para:
+            lead_para = -1
+        elif start:
+            sent.refused = sent.has_cue = True
+            continue
+        if sent.text.endswith(":") and _turns_down(sent.words):
+            lead_para = sent.paragraph
 
 
 def _clauses(tokens: list[str], special: frozenset[str]) -> tuple[list[str], list[int]]:

@@ -320,6 +320,21 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ("Cold start for new users - that's a separate onboarding problem.", "onboarding", False),
         ("Fairness across hosts is a different team's problem.", "fairness", False),
         ("Onboarding asks for interests; a separate model handles it.", "onboarding", True),
+        # deferred, out, someone else's job, a closing verdict
+        ("Fuzzy matching for misspellings can wait for v2.", "fuzzy", False),
+        ("Diversity re-ranking is also out for v1.", "diversity", False),
+        ("Diversity re-ranking pushes out near duplicates.", "diversity", True),
+        ("The A/B test is out of the question.", "ab", False),
+        ("Run the A/B test and wait two weeks.", "ab", True),
+        ("Keyword stuffing is trust-and-safety's job, not the ranking model's.", "stuffing", False),
+        ("Graph embeddings, node2vec, personalised PageRank - overkill.", "node2vec", False),
+        ("Node2vec embeddings feed the ranker.", "node2vec", True),
+        ("I'm not losing sleep over location privacy.", "privacy", False),
+        (
+            "Generating completions with a language model for unseen prefixes is overkill too.",
+            "generate",
+            False,
+        ),
         # a question the candidate answers "No"
         ("A random approval holdout? No - it costs too much.", "holdout", False),
         ("Do we need a random holdout? Yes, a small one.", "holdout", True),
@@ -339,9 +354,32 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("holdout", "random holdout"),
         item("popular", "popular videos"),
         item("loop", "feedback loop"),
+        item("fuzzy", "fuzzy matching"),
+        item("diversity", "diversity re ranking"),
+        item("ab", "ab test"),
+        item("stuffing", "keyword stuffing"),
+        item("node2vec", "node2vec"),
+        item("generate", "generate completions"),
         item("cluster", "cluster randomisation"),
         item("onboarding", "onboarding"),
         item("spam", "spam filtering"),
         item("negative", "negative label"),
     )
     assert hits(text, r)[iid] is hit, text
+
+
+def test_a_lead_in_that_turns_down_a_list() -> None:
+    r = rubric(
+        item("detect", "object detection"), item("rerank", "re ranker"), item("filters", "business filters")
+    )
+    listed = (
+        "\n- Object detection and crop selection. I'd embed the whole frame."
+        "\n- A learned re-ranker. Sort by cosine, apply business filters, done."
+    )
+    for lead in ("Things I'd skip for v1:", "What I would not build:", "Out of scope:"):
+        got = hits(lead + listed, r)
+        assert not got["detect"] and not got["rerank"], lead
+        assert got["filters"], "only the first sentence of each line is turned down"
+    for lead in ("Monitoring, not just accuracy:", "Features (no PII):", "What I'd build:"):
+        got = hits(lead + listed, r)
+        assert got["detect"] and got["rerank"], lead
