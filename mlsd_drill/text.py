@@ -230,6 +230,7 @@ _REWRITES = [
     ("%", re.compile(r"%"), " percent "),
     (("->", "=>", "\u2192"), re.compile(r"\s*(?:-+>|=+>|\u2192)\s*"), " ; "),  # an arrow ends a thought
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
+    ("p(", re.compile(r"\bp\s*\((?=\s*[a-z])"), " probability of ( "),  # P(click | shown)
     ("/", re.compile(r"/\s*(s|sec|second|d|day|h|hr|hour|min|minute)\b"), "_rate"),  # 6k/s, 500m/day
     ("@", re.compile(r"\br@"), "recall at "),  # R@P90, r@10
     ("@", re.compile(r"\bp@"), "precision at "),
