@@ -175,6 +175,7 @@ class Compiled:
     )  # word -> signal stems it counts as
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pair_stems: dict[str, str] = field(default_factory=dict)  # two words written as one -> its stem
 
 
 def _partitions(words: list[str]) -> list[tuple[tuple[str, ...], Variant]]:
@@ -347,6 +348,7 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
     index: _Index = {}
     targets_of = c.word_targets
     heads = c.heads
+    pairs = c.pair_stems
     for si, sent in enumerate(sentences):
         stems = sent.stems
         words = sent.content_words
@@ -370,7 +372,10 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
             # two words written for one ("fall back" for "fallback"): only words that
             # begin some signal stem can start such a pair
             if p < last and w in heads:
-                joined = stem(w + words[p + 1])
+                pair = w + words[p + 1]
+                joined = pairs.get(pair)
+                if joined is None:
+                    joined = pairs[pair] = stem(pair)
                 if joined in c.vocab:
                     row = index.setdefault(joined, {}).setdefault(si, {})
                     row[p] = (*row.get(p, ()), 2)
@@ -682,14 +687,20 @@ def _match_item(
     hits: list[list[_Hits]] = []
     own = ci.item.stage
     memo = {} if memo is None else memo  # one phrase often stands in many list signals
+    complete: list[bool] = []  # False: a phrase of this list signal stands nowhere
     for sig in ci.signals:
         per_sig = []
+        whole = True
         for ph in sig:
             got = memo.get(ph.text)
             if got is None:
                 memo[ph.text] = got = _phrase_hits(index, ph, sentences)
             per_sig.append(got)
+            if not (got.clean or got.good or got.bad):
+                whole = False
+                break  # the rest of the list cannot make it match
         hits.append(per_sig)
+        complete.append(whole)
         # enough once a plain statement in the item's own stage makes the point: a
         # sentence without any rejecting word cannot be turned by another signal
         if len(sig) == 1 and any(sentences[si].stage == own for si in per_sig[0].clean):
@@ -714,6 +725,8 @@ def _match_item(
 
     candidates: list[tuple[list[int], int]] = []
     for k, per_phrase in enumerate(hits):
+        if not complete[k]:
+            continue
         if len(per_phrase) == 1:
             candidates.extend(([si], k) for si in sentences_of(per_phrase[0]))
             continue
