@@ -322,6 +322,10 @@ _LINKS = frozenset("from with between across through when if so because since by
 # "drift monitoring I'd skip": the point first, then who skips it.
 _SKIPS = frozenset({"skip", "skipped", "ignore", "leave"})
 _SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"}
+# "make sure we never show blocked people": a requirement, not a rejection
+_ASSURANCE = frozenset({"sure", "ensure", "ensures", "ensuring", "guarantee", "guarantees"})
+# "we don't count a win until the other person accepts": a condition on the point
+_UNTIL = frozenset({"until", "unless", "till"})
 # "OCR can wait", "re-ranking is out for v1"
 _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "also", "s"})
 # "but I don't think we need it": a dismissal points back with one of these.
@@ -488,9 +492,12 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     ends_free = nxt_word is None or nxt_word in STOPWORDS or nxt_word in _LINKS
     remedy = sent.stems[end - 1] in PROBLEM_STEMS and ends_free
     problem_first = ends_free and sent.stems[start] in PROBLEM_STEMS
+    quoted = sent.quoted  # "not interested", "report spam": a quoted name rejects nothing
     for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
         if clause[j] != cl:
             break
+        if j in quoted:
+            continue
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
         if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
@@ -504,6 +511,12 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             and not (w.startswith("skip") and _names_time(words, j + 1))
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
             and not (j > 0 and words[j - 1] in REQUIREMENT_WORDS)
+            and not _ASSURANCE.intersection(
+                words[max(0, j - 4) : j]
+            )  # "make sure we don't show blocked people"
+            and not _UNTIL.intersection(
+                w2 for w2, c2 in zip(words[j + 1 :], clause[j + 1 :], strict=False) if c2 == cl
+            )
             and not (w in ("no", "without") and j > 0 and words[j - 1] in CONDITION_WORDS)
             and not _in_condition(words, clause, j)
         ):
@@ -527,6 +540,8 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
     if _closing_verdict(words, clause, cl):
         return True  # "Graph embeddings, node2vec, personalised PageRank - overkill."
     for j in range(after, min(len(words), re_ + 11)):
+        if j in quoted:
+            continue
         w = words[j]
         if w == "but":
             return _dismissed_after_but(words, j + 1)

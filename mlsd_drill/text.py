@@ -141,6 +141,12 @@ NOT_NEGATION_AFTER = frozenset(
         "connections",
         "list",
         "lists",
+        "help",
+        "helps",
+        "mean",
+        "means",
+        "tell",
+        "tells",
     ]
 )
 # Words that reject what comes before them ("A/B testing is not needed").
@@ -335,7 +341,9 @@ _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
 )
 _TOKEN = re.compile(r"[a-z0-9]+|[,;:()\[\]]")
+_ANSWER_TOKEN = re.compile(r'[a-z0-9]+|[,;:()\[\]"]')  # answers keep double quotes: "not spam" is a name
 _CLAUSE_PUNCT = frozenset(",;:()[]")
+_QUOTE_SPAN = 6  # a quote closed within this many words names something; a lone quote is ignored
 
 # Everyday words one letter away from a term of the field ("retain" / "retrain",
 # "store" / "score", "draft" / "drift"): spelled right, so never read as typos.
@@ -652,6 +660,7 @@ class Sentence:
     has_cue: bool = False  # holds a word that can reject something (not, no, skip, avoid...)
     content_words: list[str] = field(default_factory=list)  # the words of `content`, in order
     refused: bool = False  # a question the next sentence answers "No": "A holdout? No - ..."
+    quoted: frozenset[int] = frozenset()  # indices into `words` inside a short quotation
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
@@ -736,19 +745,29 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     sentences: list[Sentence] = []
     pending: list[list[str]] = []
     all_words: list[str] = []
-    special = _CLAUSE_PUNCT | CLAUSE_BREAK_WORDS
+    special = _CLAUSE_PUNCT | CLAUSE_BREAK_WORDS | {'"'}
     for (raw, para, stage), norm in zip(raw_sentences, normalised, strict=True):
-        tokens = _expand_shorthand(_TOKEN.findall(norm))
+        tokens = _expand_shorthand(_ANSWER_TOKEN.findall(norm))
+        quoted: frozenset[int] = frozenset()
         if special.isdisjoint(tokens):  # one clause: no per-word bookkeeping
             words = tokens
             clause = [0] * len(tokens)
         else:
-            words, clause = _clauses(tokens, special)
+            words, clause, quoted = _clauses(tokens, special)
         content = [i for i, w in enumerate(words) if w not in STOPWORDS]
         content_words = [words[i] for i in content]
         sentences.append(
             Sentence(
-                raw, para, stage, words, clause, content, [], not _CUE_WORDS.isdisjoint(words), content_words
+                raw,
+                para,
+                stage,
+                words,
+                clause,
+                content,
+                [],
+                not _CUE_WORDS.isdisjoint(words),
+                content_words,
+                quoted=quoted,
             )
         )
         pending.append(content_words)
@@ -801,13 +820,24 @@ def _refuse_listed(sentences: list[Sentence], starts: list[bool]) -> None:
             lead_para = sent.paragraph
 
 
-def _clauses(tokens: list[str], special: frozenset[str]) -> tuple[list[str], list[int]]:
-    """Words without clause punctuation, and the clause number of each."""
+def _clauses(tokens: list[str], special: frozenset[str]) -> tuple[list[str], list[int], frozenset[int]]:
+    """Words without punctuation, the clause number of each, and which stand in quotes."""
     words: list[str] = []
     clause: list[int] = []
+    quoted: set[int] = set()
+    close = -1  # token index of the quote that closes the current quotation
     c = 0
     n = len(tokens)
     for k, t in enumerate(tokens):
+        if t == '"':
+            if k < close:
+                continue
+            if k > close:
+                nxt = [i for i in range(k + 1, min(n, k + _QUOTE_SPAN + 2)) if tokens[i] == '"']
+                close = nxt[0] if nxt else -1
+            continue
+        if k < close:
+            quoted.add(len(words))
         if t in special:
             if t in _CLAUSE_PUNCT:
                 c += 1
@@ -817,7 +847,7 @@ def _clauses(tokens: list[str], special: frozenset[str]) -> tuple[list[str], lis
                 c += 1
         words.append(t)
         clause.append(c)
-    return words, clause
+    return words, clause, frozenset(quoted)
 
 
 def _expand_shorthand(tokens: list[str]) -> list[str]:

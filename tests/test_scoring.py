@@ -335,6 +335,11 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
             "generate",
             False,
         ),
+        # a quoted name is no rejection; a requirement or a condition is none either
+        ('A/B test with a "not spam" rate guardrail.', "guardrail", True),
+        ('No "explicit feedback" at all.', "explicit", False),
+        ("Make sure we don't show people the user has blocked.", "blocked", True),
+        ("We don't count it as a win until the other person accepts.", "accepts", True),
         # a question the candidate answers "No"
         ("A random approval holdout? No - it costs too much.", "holdout", False),
         ("Do we need a random holdout? Yes, a small one.", "holdout", True),
@@ -354,6 +359,10 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("holdout", "random holdout"),
         item("popular", "popular videos"),
         item("loop", "feedback loop"),
+        item("guardrail", "rate guardrail"),
+        item("explicit", "explicit feedback"),
+        item("blocked", "blocked"),
+        item("accepts", "accepts"),
         item("fuzzy", "fuzzy matching"),
         item("diversity", "diversity re ranking"),
         item("ab", "ab test"),
