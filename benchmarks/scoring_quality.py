@@ -2,6 +2,10 @@
 against a naive baseline (lower-cased substring matching of the signals), on
 the same answers and the same human labels.
 
+Where a corpus has a second, independent labelling (labels-b.yaml), the engine is
+scored against both, and the agreement of the two human labellers is printed as
+the ceiling to read the engine against.
+
 Usage: python benchmarks/scoring_quality.py [--details]
 """
 
@@ -48,8 +52,21 @@ def engine(text: str, rubric: Rubric) -> set[str]:
     return {r.item.id for r in score(parse_markdown(text), rubric).items if r.hit}
 
 
-def evaluate(corpus: Path, details: bool = False) -> dict[str, tuple[float, float, float]]:
-    labels = yaml.safe_load((corpus / "labels.yaml").read_text())
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def label_sets(corpus: Path) -> dict[str, dict[str, dict]]:  # type: ignore[type-arg]
+    """labels.yaml and any second, independent labelling (labels-b.yaml, ...)."""
+    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted(corpus.glob("labels*.yaml"))}
+
+
+def evaluate(
+    corpus: Path, details: bool = False, labels_file: str = "labels"
+) -> dict[str, tuple[float, float, float]]:
+    labels = label_sets(corpus)[labels_file]
     b = bank.load([ROOT])
     totals = {"engine": [0, 0, 0], "baseline": [0, 0, 0]}  # tp, fp, fn
     for name, spec in sorted(labels.items()):
@@ -64,27 +81,39 @@ def evaluate(corpus: Path, details: bool = False) -> dict[str, tuple[float, floa
             t[2] += len(truth - got)
             if details and label == "engine" and (got ^ truth):
                 print(f"{name}: false+ {sorted(got - truth)}  false- {sorted(truth - got)}")
-    out = {}
-    for label, (tp, fp, fn_) in totals.items():
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn_) if tp + fn_ else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        out[label] = (p, r, f)
-    return out
+    return {label: prf(*t) for label, t in totals.items()}
+
+
+def human_agreement(sets: dict[str, dict[str, dict]]) -> tuple[float, float, float] | None:  # type: ignore[type-arg]
+    """How far a second labeller agrees with the first (the first taken as truth)."""
+    if len(sets) < 2:
+        return None
+    first, second = (sets[k] for k in sorted(sets)[:2])
+    tp = fp = fn = 0
+    for name, spec in first.items():
+        a, b = set(spec["covers"]), set(second[name]["covers"])
+        tp, fp, fn = tp + len(a & b), fp + len(b - a), fn + len(a - b)
+    return prf(tp, fp, fn)
 
 
 def main() -> None:
     details = "--details" in sys.argv
     for name, corpus in CORPORA.items():
-        if not (corpus / "labels.yaml").exists():
+        sets = label_sets(corpus)
+        if not sets:
             continue
-        res = evaluate(corpus, details)
-        n = len(yaml.safe_load((corpus / "labels.yaml").read_text()))
-        print(f"\n{name}: {n} labelled answers")
-        print(f"{'':10} {'precision':>9} {'recall':>7} {'F1':>6}")
-        for label, (p, r, f) in res.items():
-            print(f"{label:10} {p:9.3f} {r:7.3f} {f:6.3f}")
-        print(f"F1 ratio engine/baseline: {res['engine'][2] / res['baseline'][2]:.2f}x")
+        n = len(next(iter(sets.values())))
+        for labels_file in sorted(sets):
+            res = evaluate(corpus, details, labels_file)
+            print(f"\n{name}: {n} labelled answers, {labels_file}.yaml")
+            print(f"{'':10} {'precision':>9} {'recall':>7} {'F1':>6}")
+            for label, (p, r, f) in res.items():
+                print(f"{label:10} {p:9.3f} {r:7.3f} {f:6.3f}")
+            print(f"F1 ratio engine/baseline: {res['engine'][2] / res['baseline'][2]:.2f}x")
+        agree = human_agreement(sets)
+        if agree:
+            p, r, f = agree
+            print(f"two human labellers agree with each other: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
 
 
 if __name__ == "__main__":
