@@ -28,7 +28,8 @@ from mlsd_drill.scoring import score  # noqa: E402
 CORPORA = {
     "corpus": ROOT / "tests" / "corpus",  # 30 answers: ads, fraud, video
     "corpus2": ROOT / "tests" / "corpus2",  # 20 answers: feed, eta, rag, harmful, listings
-    "corpus3": ROOT / "tests" / "corpus3",  # 28 answers: the seven other questions (held out)
+    "corpus3": ROOT / "tests" / "corpus3",  # 28 answers: the seven other questions
+    "corpus4": ROOT / "tests" / "corpus4",  # 30 answers: all fifteen questions, six styles (held out)
 }
 
 
