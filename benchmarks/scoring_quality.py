@@ -97,6 +97,25 @@ def human_agreement(sets: dict[str, dict[str, dict]]) -> tuple[float, float, flo
     return prf(tp, fp, fn)
 
 
+def by_style() -> dict[str, list[int]]:
+    """Engine tp, fp, fn per answer style, over every corpus (the style ends each file name)."""
+    b = bank.load([ROOT])
+    out: dict[str, list[int]] = {}
+    for corpus in CORPORA.values():
+        sets = label_sets(corpus)
+        if "labels" not in sets:
+            continue
+        for name, spec in sets["labels"].items():
+            style = name.removesuffix(".md").rsplit("-", 1)[-1]
+            truth = set(spec["covers"])
+            got = engine((corpus / name).read_text(), b.rubric_for(spec["question"]))
+            t = out.setdefault(style, [0, 0, 0])
+            t[0] += len(got & truth)
+            t[1] += len(got - truth)
+            t[2] += len(truth - got)
+    return out
+
+
 def main() -> None:
     details = "--details" in sys.argv
     for name, corpus in CORPORA.items():
@@ -115,6 +134,16 @@ def main() -> None:
         if agree:
             p, r, f = agree
             print(f"two human labellers agree with each other: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+    print("\nengine by answer style, all corpora (first labels):")
+    print(f"{'style':12} {'answers':>7} {'precision':>9} {'recall':>7} {'F1':>6}")
+    counts: dict[str, int] = {}
+    for corpus in CORPORA.values():
+        for name in label_sets(corpus).get("labels", {}):
+            style = name.removesuffix(".md").rsplit("-", 1)[-1]
+            counts[style] = counts.get(style, 0) + 1
+    for style, t in sorted(by_style().items(), key=lambda kv: -prf(*kv[1])[2]):
+        p, r, f = prf(*t)
+        print(f"{style:12} {counts[style]:7d} {p:9.3f} {r:7.3f} {f:6.3f}")
 
 
 if __name__ == "__main__":
