@@ -656,8 +656,10 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
             good.setdefault(si, []).append((s, e))
 
     for v in phrase.variants:
+        if v[0] not in index or v[-1] not in index:
+            continue  # cheap test before any search: both ends must stand somewhere
         if len(v) == 1:
-            for si, positions in index.get(v[0], {}).items():
+            for si, positions in index[v[0]].items():
                 if not sentences[si].has_cue:
                     clean.add(si)
                     continue
@@ -668,6 +670,8 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
             for si, s, e in _find(index, v):
                 judge(si, s, e)
     for v0 in phrase.near:
+        if v0[0] not in index or v0[1] not in index:
+            continue
         for si, s, e in _near(index, v0, NEAR_SLACK, clean):  # a sentence already making it needs no more
             sent = sentences[si]
             if sent.clause[sent.content[s]] != sent.clause[sent.content[e - 1]]:

@@ -226,7 +226,11 @@ _CONTRACTIONS = [
     ("'s", re.compile(r"'s\b"), ""),
 ]
 _REWRITES = [
-    ("a/b", re.compile(r"\ba\s*/\s*b\b"), "ab"),  # a/b test -> ab test
+    (
+        ("a /", "/ b"),
+        re.compile(r"\ba\s*/\s*b\b"),
+        "ab",
+    ),  # a / b test -> ab test ("a/b" is done by _swap_words)
     (("yes/", "yes /"), re.compile(r"\byes\s*/\s*no\b"), "binary"),  # a yes/no target is no rejection
     ("w/o", re.compile(r"\bw\s*/\s*o\b"), "without"),
     ("w/", re.compile(r"\bw/(?=\s)"), "with"),
@@ -236,7 +240,6 @@ _REWRITES = [
     ("%", re.compile(r"%"), " percent "),
     (("->", "=>", "\u2192"), re.compile(r"\s*(?:-+>|=+>|\u2192)\s*"), " ; "),  # an arrow ends a thought
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
-    ("p(", re.compile(r"\bp\s*\((?=\s*[a-z])"), " probability of ( "),  # P(click | shown)
     ("/", re.compile(r"/\s*(s|sec|second|d|day|h|hr|hour|min|minute)\b"), "_rate"),  # 6k/s, 500m/day
     ("@", re.compile(r"\br@"), "recall at "),  # R@P90, r@10
     ("@", re.compile(r"\bp@"), "precision at "),
@@ -583,9 +586,34 @@ def _pronoun(m: re.Match[str]) -> str:
 _CALLBACKS: dict[str, Any] = {"_rate": _rate, "_pronoun": _pronoun}
 
 
+def _swap_words(s: str, old: str, new: str, letter_after: bool = False) -> str:
+    """Replace `old` where it begins a word and ends one (or, with `letter_after`,
+    where a letter follows it: "p(click").
+
+    The same as a regex with word boundaries, but a plain search for a rare
+    string: regexes that begin with a common letter ("a/b", "p(") scan slowly.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(old)
+    while (j := s.find(old, i)) >= 0:
+        k = j + n
+        nxt = s[k : k + 1]
+        right = nxt.isalpha() if letter_after else not nxt.isalnum()
+        out += (s[i:j], new if right and (j == 0 or not s[j - 1].isalnum()) else old)
+        i = k
+    out.append(s[i:])
+    return "".join(out)
+
+
 def prenormalize(text: str) -> str:
     """Lower-case and rewrite the typing variants that tokenising would lose."""
     s = text.translate(_QUOTES).lower()
+    if "a/b" in s:
+        s = _swap_words(s, "a/b", "ab")  # a/b test -> ab test
+    for p in ("p(", "p ("):
+        if p in s:
+            s = _swap_words(s, p, " probability of ( ", letter_after=True)  # P(click | shown)
     for literal, pattern, repl in (*_CONTRACTIONS, *_REWRITES, *_CONTEXT_REWRITES):
         if (literal in s) if isinstance(literal, str) else any(lit in s for lit in literal):
             s = pattern.sub(_CALLBACKS.get(repl, repl), s)
