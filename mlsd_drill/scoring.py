@@ -16,6 +16,7 @@ How a signal phrase is found (see docs/bank-format.md):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise, product
@@ -695,9 +696,9 @@ def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
 
 def _match_item(
     ci: _CompiledItem, index: _Index, sentences: list[Sentence], memo: dict[str, _Hits] | None = None
-) -> tuple[list[tuple[list[int], int]], int | None]:
-    """Evidence candidates (sentence indices, and the signal that found them) and a
-    rejecting sentence, if any.
+) -> tuple[tuple[list[int], int] | None, int | None]:
+    """The best evidence (sentence indices, and the signal that found them), if any,
+    and a rejecting sentence, if any.
 
     Words that reject the item through one signal ("skip position-bias
     correction") are not evidence for it through another ("bias") either; the
@@ -729,42 +730,48 @@ def _match_item(
         for h in per_sig:
             for si, spans in h.bad.items():
                 rejected.setdefault(si, []).extend(spans)
-    made: dict[int, set[int]] = {}  # id(hits) -> sentences where the phrase stands un-rejected
 
-    def sentences_of(h: _Hits) -> set[int]:
-        got = made.get(id(h))
-        if got is None:
-            got = set(h.clean)
-            for si, spans in h.good.items():
-                against = rejected.get(si)
-                if not against or not all(_overlaps(sp, against) for sp in spans):
-                    got.add(si)
-            made[id(h)] = got
-        return got
+    def allowed(h: _Hits) -> Iterable[int]:
+        """Sentences where the phrase stands and no rejection covers it."""
+        yield from h.clean
+        for si, spans in h.good.items():
+            against = rejected.get(si)
+            if not against or not all(_overlaps(sp, against) for sp in spans):
+                yield si
 
-    candidates: list[tuple[list[int], int]] = []
+    # prefer evidence written under the item's own stage, then the earliest sentence
+    best: tuple[bool, int, int] | None = None  # (not in own stage, first sentence, signal)
+    best_sents: list[int] = []
     for k, per_phrase in enumerate(hits):
         if not complete[k]:
             continue
         if len(per_phrase) == 1:
-            candidates.extend(([si], k) for si in sentences_of(per_phrase[0]))
+            for si in allowed(per_phrase[0]):
+                key = (sentences[si].stage != own, si, k)
+                if best is None or key < best:
+                    best, best_sents = key, [si]
             continue
         # every phrase somewhere in one paragraph: paragraph -> its first sentence making it
         by_para: list[dict[int, int]] = []
         for h in per_phrase:
             paras: dict[int, int] = {}
-            for si in sorted(sentences_of(h)):
-                paras.setdefault(sentences[si].paragraph, si)
+            for si in allowed(h):
+                para = sentences[si].paragraph
+                if si < paras.get(para, si + 1):
+                    paras[para] = si
             if not paras:
                 break
             by_para.append(paras)
         else:
             common = set(by_para[0])
             for paras in by_para[1:]:
-                common &= set(paras)
-            for para in sorted(common):
-                candidates.append((sorted({paras[para] for paras in by_para}), k))
-    return candidates, min(rejected) if rejected else None
+                common &= paras.keys()
+            for para in common:
+                sents = sorted({paras[para] for paras in by_para})
+                key = (sentences[sents[0]].stage != own, sents[0], k)
+                if best is None or key < best:
+                    best, best_sents = key, sents
+    return (best_sents, best[2]) if best else None, min(rejected) if rejected else None
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:
@@ -775,14 +782,9 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
     results: list[ItemResult] = []
     memo: dict[str, _Hits] = {}
     for ci in compiled.items:
-        candidates, rejected = _match_item(ci, index, sentences, memo)
-        if candidates:
-            # prefer evidence written under the item's own stage, then the earliest
-            def rank(cand: tuple[list[int], int], stage: str = ci.item.stage) -> tuple[bool, int, int]:
-                sents, k = cand
-                return (sentences[sents[0]].stage != stage, sents[0], k)
-
-            best, k = min(candidates, key=rank)
+        found, rejected = _match_item(ci, index, sentences, memo)
+        if found:
+            best, k = found
             results.append(
                 ItemResult(
                     ci.item,
