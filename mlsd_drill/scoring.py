@@ -480,9 +480,16 @@ def _near(
 
 
 def _negated(sent: Sentence, start: int, end: int) -> bool:
-    """Does the clause around content words [start, end) reject them?"""
+    """Does the sentence reject content words [start, end)?"""
     if sent.refused:
         return True  # "A random holdout? No - ..."
+    verdict = _cue_before(sent, start, end)
+    return _verdict_after(sent, start, end) if verdict is None else verdict
+
+
+def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
+    """A cue before the point, in its clause: True rejects it, False embraces it
+    ("no leakage"), None when no cue decides."""
     words, clause = sent.words, sent.clause
     rs = sent.content[start]
     re_ = sent.content[end - 1]
@@ -530,6 +537,16 @@ def _negated(sent: Sentence, start: int, end: int) -> bool:
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
+    return None
+
+
+def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
+    """Is the point turned down after it is named ("X is overkill", "X can wait",
+    "X - no", "X, but I don't think we need it")?"""
+    words, clause, quoted = sent.words, sent.clause, sent.quoted
+    rs = sent.content[start]
+    re_ = sent.content[end - 1]
+    cl = clause[rs]
     after = re_ + 1
     if rs > 0 and words[rs - 1] in _ELSEWHERE and any(x in _OWNED for x in words[after : after + 2]):
         return True  # "that's a separate onboarding problem"
