@@ -147,6 +147,7 @@ NOT_NEGATION_AFTER = frozenset(
         "means",
         "tell",
         "tells",
+        "optional",
     ]
 )
 # Words that reject what comes before them ("A/B testing is not needed").
@@ -239,6 +240,11 @@ _REWRITES = [
     ("&", re.compile(r"&"), " and "),
     ("%", re.compile(r"%"), " percent "),
     (("->", "=>", "\u2192"), re.compile(r"\s*(?:-+>|=+>|\u2192)\s*"), " ; "),  # an arrow ends a thought
+    (
+        ("not-", "no-"),
+        re.compile(r"\b(not?)-(?=[a-z])"),
+        r"\1",
+    ),  # a "not-spam" rate, a "no-show": names, glued
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
     ("/", re.compile(r"/\s*(s|sec|second|d|day|h|hr|hour|min|minute)\b"), "_rate"),  # 6k/s, 500m/day
     ("@", re.compile(r"\br@"), "recall at "),  # R@P90, r@10

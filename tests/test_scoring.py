@@ -340,6 +340,9 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ('No "explicit feedback" at all.', "explicit", False),
         ("Make sure we don't show people the user has blocked.", "blocked", True),
         ("We don't count it as a win until the other person accepts.", "accepts", True),
+        # a hyphenated "not-" or "no-" names something; "not optional" insists
+        ("An A/B test with the not-spam rate as the guardrail.", "guardrail", True),
+        ("Privacy is not optional.", "privacy", True),
         # a question the candidate answers "No"
         ("A random approval holdout? No - it costs too much.", "holdout", False),
         ("Do we need a random holdout? Yes, a small one.", "holdout", True),
