@@ -10,8 +10,11 @@ How a signal phrase is found (see docs/bank-format.md):
 - abbreviations are expanded both ways from `ABBREVIATIONS`;
 - a one-letter typo is forgiven in longer words (same first letter, no digits,
   and only for words that are not themselves known words of the rubric);
-- a mention in a clause that rejects it ("no velocity features", "A/B testing
-  is not needed") is not credited.
+- a mention the answer rejects ("no velocity features", "A/B testing is not
+  needed") is not credited; `rejection.py` reads rejections, and a rejection
+  cancels only the words it covers.
+
+Sentences, tokens and stems come from `text.py`.
 """
 
 from __future__ import annotations
@@ -30,27 +33,12 @@ from mlsd_drill.model import (
     Rubric,
     ScoreResult,
 )
+from mlsd_drill.rejection import rejects
 from mlsd_drill.text import (
-    ALTERNATIVE_WORDS,
     AVOID_CUES,
     COMMON_WORDS,
-    CONDITION_LEADS,
-    CONDITION_WORDS,
-    CUE_REACH,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
-    NEGATION_REACH,
-    NOT_NEGATION_AFTER,
-    NOT_REMEDY_GAP,
-    POST_NEGATED_WORDS,
-    POST_REJECTIONS,
-    PROBLEM_STEMS,
-    REMEDY_CUES,
-    REQUIREMENT_WORDS,
-    STOPWORDS,
-    SUBJECTS,
-    TIME_UNITS,
-    TOO_WORDS,
     Sentence,
     analyse,
     bank_vocabulary,
@@ -318,22 +306,6 @@ def _fuzzy(c: Compiled, st: str, word: str) -> tuple[str, ...]:
 
 
 _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
-# Words that may follow a remedied problem without taking over the phrase.
-_LINKS = frozenset("from with between across through when if so because since by and or".split())
-# "drift monitoring I'd skip": the point first, then who skips it.
-_SKIPS = frozenset({"skip", "skipped", "ignore", "leave"})
-_SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"}
-# "make sure we never show blocked people": a requirement, not a rejection
-_ASSURANCE = frozenset({"sure", "ensure", "ensures", "ensuring", "guarantee", "guarantees"})
-# "we don't count a win until the other person accepts": a condition on the point
-_UNTIL = frozenset({"until", "unless", "till"})
-# "OCR can wait", "re-ranking is out for v1"
-_DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "also", "s"})
-# "but I don't think we need it": a dismissal points back with one of these.
-_BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
-# "... is a different team's problem": the point belongs elsewhere.
-_ELSEWHERE = frozenset({"different", "another", "separate", "else"})
-_OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issue", "discussion", "job"})
 # Words too light to anchor an any-order match.
 _FUNCTION_STEMS = frozenset(
     stem(w)
@@ -479,172 +451,6 @@ def _near(
     return hits
 
 
-def _negated(sent: Sentence, start: int, end: int) -> bool:
-    """Does the sentence reject content words [start, end)?"""
-    if sent.refused:
-        return True  # "A random holdout? No - ..."
-    verdict = _cue_before(sent, start, end)
-    return _verdict_after(sent, start, end) if verdict is None else verdict
-
-
-def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
-    """A cue before the point, in its clause: True rejects it, False embraces it
-    ("no leakage"), None when no cue decides."""
-    words, clause = sent.words, sent.clause
-    rs = sent.content[start]
-    re_ = sent.content[end - 1]
-    cl = clause[rs]
-    # "no leakage", "avoid skew": rejecting a problem is embracing its remedy, unless
-    # the problem word only qualifies what follows ("no drift detection")
-    nxt_word = words[re_ + 1] if re_ + 1 < len(words) and clause[re_ + 1] == cl else None
-    ends_free = nxt_word is None or nxt_word in STOPWORDS or nxt_word in _LINKS
-    remedy = sent.stems[end - 1] in PROBLEM_STEMS and ends_free
-    problem_first = ends_free and sent.stems[start] in PROBLEM_STEMS
-    quoted = sent.quoted  # "not interested", "report spam": a quoted name rejects nothing
-    for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
-        if clause[j] != cl:
-            break
-        if j in quoted:
-            continue
-        w = words[j]
-        nxt = words[j + 1] if j + 1 < len(words) else ""
-        if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
-            return True
-        if (
-            w in NEGATION_CUES
-            and (
-                nxt not in NOT_NEGATION_AFTER or words[j + 2 : j + 3] == ["sleep"]
-            )  # "not losing sleep over"
-            and not (w == "no" and j > 0 and words[j - 1] in ALTERNATIVE_WORDS)
-            and not (w.startswith("skip") and _names_time(words, j + 1))
-            and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
-            and not (j > 0 and words[j - 1] in REQUIREMENT_WORDS)
-            and not _ASSURANCE.intersection(
-                words[max(0, j - 4) : j]
-            )  # "make sure we don't show blocked people"
-            and not _UNTIL.intersection(
-                w2 for w2, c2 in zip(words[j + 1 :], clause[j + 1 :], strict=False) if c2 == cl
-            )
-            and not (w in ("no", "without") and j > 0 and words[j - 1] in CONDITION_WORDS)
-            and not _in_condition(words, clause, j)
-        ):
-            if (
-                w in ("not", "never")
-                and problem_first
-                and all(x in NOT_REMEDY_GAP for x in words[j + 1 : rs])
-            ):
-                return False
-            return not (remedy and w in REMEDY_CUES)
-        if w in AVOID_CUES:
-            return not (remedy and w in REMEDY_CUES)
-    return None
-
-
-def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
-    """Is the point turned down after it is named ("X is overkill", "X can wait",
-    "X - no", "X, but I don't think we need it")?"""
-    words, clause, quoted = sent.words, sent.clause, sent.quoted
-    rs = sent.content[start]
-    re_ = sent.content[end - 1]
-    cl = clause[rs]
-    after = re_ + 1
-    if rs > 0 and words[rs - 1] in _ELSEWHERE and any(x in _OWNED for x in words[after : after + 2]):
-        return True  # "that's a separate onboarding problem"
-    for k in range(after, min(len(words), after + 3)):
-        if words[k] == "no" and (k + 1 == len(words) or clause[k + 1] != clause[k]):
-            return True  # "drift detection - no, ...": a lone "no" after the point
-        if clause[k] != cl:
-            break
-    if _closing_verdict(words, clause, cl):
-        return True  # "Graph embeddings, node2vec, personalised PageRank - overkill."
-    for j in range(after, min(len(words), re_ + 11)):
-        if j in quoted:
-            continue
-        w = words[j]
-        if w == "but":
-            return _dismissed_after_but(words, j + 1)
-        if clause[j] == cl and w in _ELSEWHERE and any(x in _OWNED for x in words[j + 1 : j + 3]):
-            return True  # "... is a different team's problem", "a separate onboarding problem"
-        if (
-            j - re_ <= 4
-            and words[j - 1] in _DEFERRERS
-            and (
-                w == "wait"
-                or (
-                    w == "out"
-                    and (j + 1 == len(words) or clause[j + 1] != clause[j] or words[j + 1] == "for")
-                )
-            )
-        ):
-            return True  # "image spam and OCR can wait", "diversity re-ranking is also out for v1"
-        if clause[j] != cl and j > after + 1 and w not in ("not", "never"):
-            continue  # past a comma only an explicit "not needed" / "not our problem" counts
-        if clause[j] == cl and (
-            w in POST_REJECTIONS or (w == "too" and j + 1 < len(words) and words[j + 1] in TOO_WORDS)
-        ):
-            return True  # "A/B tests are overkill", "sliding-window counters are too expensive"
-        if w == "out" and (
-            words[j + 1 : j + 3] == ["of", "scope"] or words[j + 1 : j + 4] == ["of", "the", "question"]
-        ):
-            return True
-        if w in _OWNED and "not" in words[j + 1 : j + 3]:
-            return True  # "keyword stuffing is trust-and-safety's job, not the ranker's"
-        if (
-            w in _SKIPS
-            and clause[j] == cl
-            and words[j - 1] in _SKIPPERS
-            and sum(1 for c in clause[j + 1 : j + 7] if c == cl) <= 5
-        ):
-            return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
-        if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 5]):
-            return True
-    return False
-
-
-def _closing_verdict(words: list[str], clause: list[int], cl: int) -> bool:
-    """Does the sentence end in a clause of its own that dismisses what came before?"""
-    last = clause[-1]
-    if last == cl or last - cl > 4:
-        return False
-    tail = [w for w, c in zip(words, clause, strict=True) if c == last]
-    return len(tail) <= 3 and any(w in POST_REJECTIONS for w in tail)
-
-
-def _dismissed_after_but(words: list[str], k: int) -> bool:
-    """Does "but" start a dismissal of what came before ("X, but I don't think we need it")?"""
-    tail = words[k : k + 8]
-    if not any(w in _BACK_REFS for w in tail):
-        return False
-    for i, w in enumerate(tail):
-        if w in POST_REJECTIONS:
-            return True  # "but it's overkill"
-        if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in tail[i + 1 : i + 5]):
-            return True  # "but I don't think we need it", "but it's not worth it"
-    return False
-
-
-def _in_condition(words: list[str], clause: list[int], j: int) -> bool:
-    """Is the cue at j inside a condition ("if the scorer doesn't answer in time, ...")?"""
-    cl = clause[j]
-    k = j - 1
-    while k >= 0 and clause[k] == cl:
-        if words[k] in CONDITION_LEADS:
-            return True
-        k -= 1
-    return False
-
-
-def _names_time(words: list[str], k: int) -> bool:
-    """Do the words from k on name a stretch of time ("a month", "two weeks", "day")?"""
-    if k < len(words) and words[k] in TIME_UNITS:
-        return True
-    return (
-        k + 1 < len(words)
-        and (words[k] in ("a", "an", "one", "the") or words[k].isdigit())
-        and words[k + 1] in TIME_UNITS
-    )
-
-
 # Per phrase: sentences without any rejecting word where it is made; and, in
 # sentences that hold such a word, the spans (content positions) where it is
 # made and where it is rejected.
@@ -668,7 +474,7 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
         sent = sentences[si]
         if not sent.has_cue:  # no rejecting word anywhere in the sentence
             clean.add(si)
-        elif _negated(sent, s, e):
+        elif rejects(sent, s, e):
             bad.setdefault(si, []).append((s, e))
         else:
             good.setdefault(si, []).append((s, e))

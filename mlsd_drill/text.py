@@ -704,13 +704,9 @@ _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
 _ABBREVIATED = frozenset("e.g. i.e. etc. vs. approx. incl. resp. cf. eg. ie.".split())
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of a paragraph; bullet lines always start a new sentence."""
-    return [s for s, _ in split_pieces(paragraph)]
-
-
 def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
-    """Sentences of a paragraph, each with whether it begins a line or bullet."""
+    """Sentences of a paragraph, each with whether it begins a line or bullet
+    (bullet lines always start a new sentence)."""
     pieces: list[str] = []
     current: list[str] = []
     for line in paragraph.splitlines():
