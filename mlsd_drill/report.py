@@ -14,6 +14,7 @@ from mlsd_drill.model import STAGE_TITLES, STAGES, ItemResult, Question, Rubric,
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.table import Table
     from rich.text import Text
 
 LEVEL_NAMES = {"mid": "mid-level", "senior": "senior", "staff": "staff"}
@@ -158,6 +159,15 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
     }
 
 
+def _table(title: str | None = None, *, header: bool = True) -> Table:
+    """A borderless table, title on the left, bold header: the one look of every report table."""
+    from rich.table import Table
+
+    return Table(
+        title=title, title_justify="left", box=None, show_header=header, header_style="bold", pad_edge=False
+    )
+
+
 def bar(percent: float, width: int = 20) -> Text:
     from rich.text import Text
 
@@ -173,7 +183,6 @@ def level_verdict(result: ScoreResult) -> Text:
 
 
 def score_summary(result: ScoreResult, title: str | None = None) -> list[RenderableType]:
-    from rich.table import Table
     from rich.text import Text
 
     head = Text()
@@ -182,7 +191,7 @@ def score_summary(result: ScoreResult, title: str | None = None) -> list[Rendera
     if title:
         head.append(" for ")
         head.append(clean(title), style="bold")
-    t = Table(box=None, show_header=False, pad_edge=False)
+    t = _table(header=False)
     t.add_column(no_wrap=True)
     t.add_column()
     t.add_column(justify="right")
@@ -263,14 +272,13 @@ def level_text(level: str | None) -> Text:
 def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[RenderableType]:
     """The end-of-drill result (also `mlsd review`): per stage scores and time, misses, notes."""
     from rich.rule import Rule
-    from rich.table import Table
     from rich.text import Text
 
     out: list[RenderableType] = [
         Text(""),
         Rule(Text(f"Result · {clean(rec.title)}", style="bold"), align="left"),
     ]
-    t = Table(box=None, header_style="bold", pad_edge=False)
+    t = _table()
     timed = rec.kind == "drill"
     cols = ["stage", "auto", "self"] + (["time used", "budget", "overtime"] if timed else [])
     for col in cols:
@@ -352,9 +360,8 @@ def session_transcript(rec: Any) -> list[RenderableType]:
 
 
 def history_table(rows: list[Any]) -> RenderableType:
-    from rich.table import Table
 
-    t = Table(box=None, header_style="bold", pad_edge=False)
+    t = _table()
     for col in ("#", "when (UTC)", "question", "kind", "auto", "self", "level", "rating", "session"):
         t.add_column(col, justify="right" if col in ("#", "auto", "self") else "left")
     ratings = {1: "again", 2: "hard", 3: "good", 4: "easy"}
@@ -381,7 +388,6 @@ def sparkline(values: list[float]) -> str:
 
 
 def stats_view(s: Any) -> list[RenderableType]:
-    from rich.table import Table
     from rich.text import Text
 
     if not s.sessions:
@@ -394,13 +400,7 @@ def stats_view(s: Any) -> list[RenderableType]:
         head.append(f" · last {s.last_practice[:10]}", style="dim")
     out.append(head)
 
-    t = Table(
-        title="Score trend (self-score, oldest → newest)",
-        title_justify="left",
-        box=None,
-        header_style="bold",
-        pad_edge=False,
-    )
+    t = _table("Score trend (self-score, oldest → newest)")
     t.add_column("")
     t.add_column("trend")
     t.add_column("avg", justify="right")
@@ -435,13 +435,7 @@ def stats_view(s: Any) -> list[RenderableType]:
             line.append(f"  [{m['stage']}]", style="dim")
             out.append(line)
     if s.time:
-        tt = Table(
-            title="\nTime management (timed drills)",
-            title_justify="left",
-            box=None,
-            header_style="bold",
-            pad_edge=False,
-        )
+        tt = _table("\nTime management (timed drills)")
         for col in ("stage", "avg used", "budget", "avg overtime", "ran over"):
             tt.add_column(col, justify="left" if col == "stage" else "right")
         for st, v in s.time.items():
