@@ -25,6 +25,7 @@ from mlsd_drill.text import (
     CONDITION_LEADS,
     CONDITION_WORDS,
     CUE_REACH,
+    ELSEWHERE_WORDS,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     NEGATION_REACH,
@@ -55,8 +56,6 @@ _UNTIL = frozenset({"until", "unless", "till"})
 _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "also", "s"})
 # "but I don't think we need it": a dismissal points back with one of these.
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
-# "... is a different team's problem": the point belongs elsewhere.
-_ELSEWHERE = frozenset({"different", "another", "separate", "else"})
 _OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issue", "discussion", "job"})
 
 
@@ -129,7 +128,7 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
     re_ = sent.content[end - 1]
     cl = clause[rs]
     after = re_ + 1
-    if rs > 0 and words[rs - 1] in _ELSEWHERE and any(x in _OWNED for x in words[after : after + 2]):
+    if rs > 0 and words[rs - 1] in ELSEWHERE_WORDS and any(x in _OWNED for x in words[after : after + 2]):
         return True  # "that's a separate onboarding problem"
     for k in range(after, min(len(words), after + 3)):
         if words[k] == "no" and (k + 1 == len(words) or clause[k + 1] != clause[k]):
@@ -144,7 +143,7 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
         w = words[j]
         if w == "but":
             return _dismissed_after_but(words, j + 1)
-        if clause[j] == cl and w in _ELSEWHERE and any(x in _OWNED for x in words[j + 1 : j + 3]):
+        if clause[j] == cl and w in ELSEWHERE_WORDS and any(x in _OWNED for x in words[j + 1 : j + 3]):
             return True  # "... is a different team's problem", "a separate onboarding problem"
         if (
             j - re_ <= 4

@@ -197,6 +197,10 @@ POST_REJECTIONS = frozenset(
 TOO_WORDS = frozenset(
     "expensive costly complex complicated slow heavy risky fragile brittle hard much noisy".split()
 )
+# "... is a different team's problem": the point belongs elsewhere.
+ELSEWHERE_WORDS = frozenset({"different", "another", "separate", "else"})
+# "OCR can wait", "re-ranking is out for v1": the point is put off.
+DEFER_WORDS = frozenset({"wait", "out"})
 SUBJECTS = frozenset("i we you they he she it there this that our my then also".split())
 CLAUSE_BREAK_WORDS = frozenset(
     [
@@ -749,8 +753,8 @@ _CUE_WORDS = (
     | AVOID_CUES
     | POST_REJECTIONS
     | {"rather", "instead", "leave", "leaving", "scope", "too"}
-    | {"different", "another", "separate", "else"}  # "a different team's problem"
-    | {"wait", "out"}  # "OCR can wait", "re-ranking is out for v1"
+    | ELSEWHERE_WORDS
+    | DEFER_WORDS
 )
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 
