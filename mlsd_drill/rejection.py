@@ -135,7 +135,7 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
             return True  # "drift detection - no, ...": a lone "no" after the point
         if clause[k] != cl:
             break
-    if _closing_verdict(words, clause, cl):
+    if _closing_verdict(sent, cl):
         return True  # "Graph embeddings, node2vec, personalised PageRank - overkill."
     for j in range(after, min(len(words), re_ + 11)):
         if j in quoted:
@@ -181,10 +181,16 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
     return False
 
 
-def _closing_verdict(words: list[str], clause: list[int], cl: int) -> bool:
-    """Does the sentence end in a clause of its own that dismisses what came before?"""
+def _closing_verdict(sent: Sentence, cl: int) -> bool:
+    """Does the sentence end in a clause of its own that dismisses the list before it?
+
+    "Graph embeddings, node2vec, personalised PageRank - overkill." turns down
+    the whole list; in "Card-not-present fraud; p99 under 100 ms; no A/B test -
+    overkill." only the A/B test: a semicolon ends the reach of the verdict.
+    """
+    words, clause = sent.words, sent.clause
     last = clause[-1]
-    if last == cl or last - cl > 4:
+    if last == cl or last - cl > 4 or any(c in sent.hard_breaks for c in range(cl + 1, last)):
         return False
     tail = [w for w, c in zip(words, clause, strict=True) if c == last]
     return len(tail) <= 3 and any(w in POST_REJECTIONS for w in tail)

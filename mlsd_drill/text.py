@@ -699,6 +699,7 @@ class Sentence:
     content_words: list[str] = field(default_factory=list)  # the words of `content`, in order
     refused: bool = False  # a question the next sentence answers "No": "A holdout? No - ..."
     quoted: frozenset[int] = frozenset()  # indices into `words` inside a short quotation
+    hard_breaks: frozenset[int] = frozenset()  # clauses that begin after ";" (a spaced dash, an arrow)
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
@@ -783,11 +784,12 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     for (raw, para, stage), norm in zip(raw_sentences, normalised, strict=True):
         tokens = _expand_shorthand(_ANSWER_TOKEN.findall(norm))
         quoted: frozenset[int] = frozenset()
+        hard: frozenset[int] = frozenset()
         if special.isdisjoint(tokens):  # one clause: no per-word bookkeeping
             words = tokens
             clause = [0] * len(tokens)
         else:
-            words, clause, quoted = _clauses(tokens, special)
+            words, clause, quoted, hard = _clauses(tokens, special)
         content = [i for i, w in enumerate(words) if w not in STOPWORDS]
         content_words = [words[i] for i in content]
         sentences.append(
@@ -802,6 +804,7 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
                 not _CUE_WORDS.isdisjoint(words),
                 content_words,
                 quoted=quoted,
+                hard_breaks=hard,
             )
         )
         pending.append(content_words)
@@ -854,11 +857,15 @@ def _refuse_listed(sentences: list[Sentence], starts: list[bool]) -> None:
             lead_para = sent.paragraph
 
 
-def _clauses(tokens: list[str], special: frozenset[str]) -> tuple[list[str], list[int], frozenset[int]]:
-    """Words without punctuation, the clause number of each, and which stand in quotes."""
+def _clauses(
+    tokens: list[str], special: frozenset[str]
+) -> tuple[list[str], list[int], frozenset[int], frozenset[int]]:
+    """Words without punctuation, the clause number of each, which words stand in
+    quotes, and which clauses begin after a semicolon (or a dash or arrow)."""
     words: list[str] = []
     clause: list[int] = []
     quoted: set[int] = set()
+    hard: set[int] = set()
     close = -1  # token index of the quote that closes the current quotation
     c = 0
     n = len(tokens)
@@ -875,13 +882,15 @@ def _clauses(tokens: list[str], special: frozenset[str]) -> tuple[list[str], lis
         if t in special:
             if t in _CLAUSE_PUNCT:
                 c += 1
+                if t == ";":
+                    hard.add(c)
                 continue
             # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
             if t != "and" or (k + 1 < n and tokens[k + 1] in SUBJECTS):
                 c += 1
         words.append(t)
         clause.append(c)
-    return words, clause, frozenset(quoted)
+    return words, clause, frozenset(quoted), frozenset(hard)
 
 
 def _expand_shorthand(tokens: list[str]) -> list[str]:

@@ -328,6 +328,8 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ("Run the A/B test and wait two weeks.", "ab", True),
         ("Keyword stuffing is trust-and-safety's job, not the ranking model's.", "stuffing", False),
         ("Graph embeddings, node2vec, personalised PageRank - overkill.", "node2vec", False),
+        ("Node2vec features; p99 under 100 ms; no A/B test - overkill.", "node2vec", True),
+        ("Node2vec features; p99 under 100 ms; no A/B test - overkill.", "ab", False),
         ("Node2vec embeddings feed the ranker.", "node2vec", True),
         ("I'm not losing sleep over location privacy.", "privacy", False),
         (
