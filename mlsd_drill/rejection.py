@@ -13,7 +13,8 @@ a possible cue (`Sentence.has_cue`). Two kinds of rejection are read:
   "drift detection - no", "X, but I don't think we need it", "that's a
   different team's problem", "Graph embeddings, node2vec - overkill."
 
-Sentences marked `refused` (a question answered "No", a line listed under
+Sentences marked `refused` (a question answered with a refusal: "No", "I
+wouldn't bother", "Not my problem"; a line listed under
 "Things I'd skip for v1:") reject everything in them.
 """
 

@@ -697,7 +697,7 @@ class Sentence:
     stems: list[str]  # stems of the content words, aligned with `content`
     has_cue: bool = False  # holds a word that can reject something (not, no, skip, avoid...)
     content_words: list[str] = field(default_factory=list)  # the words of `content`, in order
-    refused: bool = False  # a question the next sentence answers "No": "A holdout? No - ..."
+    refused: bool = False  # a question the next sentence refuses: "A holdout? No - ..."
     quoted: frozenset[int] = frozenset()  # indices into `words` inside a short quotation
     hard_breaks: frozenset[int] = frozenset()  # clauses that begin after ";" (a spaced dash, an arrow)
 
@@ -810,11 +810,7 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
         pending.append(content_words)
         all_words.extend(content_words)
     for prev, nxt in pairwise(sentences):
-        if (
-            prev.text.endswith("?")
-            and nxt.paragraph == prev.paragraph
-            and nxt.words[:1] in (["no"], ["nope"])
-        ):
+        if prev.text.endswith("?") and nxt.paragraph == prev.paragraph and answers_no(nxt.words):
             prev.refused = prev.has_cue = True
     _refuse_listed(sentences, starts)
     if all_words:
@@ -823,6 +819,30 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     for sent, content_words in zip(sentences, pending, strict=True):
         sent.stems = [get(w) or stem(w) for w in content_words]
     return sentences
+
+
+# How the answer to a question can open when it turns the question down: "A holdout? No." /
+# "Position bias correction? I wouldn't bother for v1." / "Polarisation? Not my problem here."
+_ANSWER_SUBJECTS = frozenset("i we you id wed".split())
+_ANSWER_MODALS = frozenset("would will should do does did can could".split())
+_ANSWER_NO = frozenset("no nope nah skip skipping not never dont wont wouldnt overkill pass".split())
+# ... but "How fresh? Not older than an hour." sets a bound, it refuses nothing.
+_BOUND_WORDS = frozenset(
+    "more less fewer longer shorter older newer over under above below beyond later than "
+    "just only necessarily always exactly quite a an the".split()
+)
+
+
+def answers_no(words: list[str]) -> bool:
+    """Does a sentence, read as the answer to the question before it, open with a refusal?"""
+    k = 0
+    if words[k : k + 1] and words[k] in _ANSWER_SUBJECTS:
+        k += 1
+        if words[k : k + 1] and words[k] in _ANSWER_MODALS:
+            k += 1
+    if not words[k : k + 1] or words[k] not in _ANSWER_NO:
+        return False
+    return words[k] != "not" or not words[k + 1 : k + 2] or words[k + 1] not in _BOUND_WORDS
 
 
 # "Things I'd skip for v1:" / "Out of scope:" / "What I would not build:" - a lead-in

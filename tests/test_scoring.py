@@ -348,6 +348,12 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         # a question the candidate answers "No"
         ("A random approval holdout? No - it costs too much.", "holdout", False),
         ("Do we need a random holdout? Yes, a small one.", "holdout", True),
+        # ... or answers with a refusal in other words
+        ("A random holdout to fix the loop? I wouldn't approve risky payments on purpose.", "holdout", False),
+        ("Position bias correction? I wouldn't bother for v1.", "position", False),
+        ("Explainability? Not my problem here - the policy org owns it.", "explain", False),
+        ("Do we need a random holdout? We need one small enough to afford.", "holdout", True),
+        ("How fresh must the popular videos be? Not older than an hour.", "popular", True),
         # a "not" inside a condition rejects nothing
         ("If the scorer doesn't answer in time we show popular videos.", "popular", True),
         ("We don't show popular videos.", "popular", False),
@@ -378,6 +384,7 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("onboarding", "onboarding"),
         item("spam", "spam filtering"),
         item("negative", "negative label"),
+        item("position", "position bias"),
     )
     assert hits(text, r)[iid] is hit, text
 
