@@ -4,7 +4,10 @@ the same answers and the same human labels.
 
 Where a corpus has a second, independent labelling (labels-b.yaml), the engine is
 scored against both, and the agreement of the two human labellers is printed as
-the ceiling to read the engine against.
+the ceiling to read the engine against. Where a third judge settled the items the
+two disagreed on (labels-majority.yaml: the majority of three judgements, the
+third judge blind to the other two and to the engine), the engine is scored
+against that too, and the pooled figure over every corpus uses it.
 
 Usage: python benchmarks/scoring_quality.py [--details]
 """
@@ -60,13 +63,32 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def label_sets(corpus: Path) -> dict[str, dict[str, dict]]:  # type: ignore[type-arg]
-    """labels.yaml and any second, independent labelling (labels-b.yaml, ...)."""
-    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted(corpus.glob("labels*.yaml"))}
+    """labels.yaml, any second, independent labelling (labels-b.yaml), and, where a third
+    judge settled their disagreements (adjudication.yaml), the majority of the three."""
+    sets = {p.stem: yaml.safe_load(p.read_text()) for p in sorted(corpus.glob("labels*.yaml"))}
+    settled = corpus / "adjudication.yaml"
+    if settled.exists():
+        sets["labels-majority"] = majority(sets["labels"], sets["labels-b"], yaml.safe_load(settled.read_text()))
+    return sets
 
 
-def evaluate(
-    corpus: Path, details: bool = False, labels_file: str = "labels"
-) -> dict[str, tuple[float, float, float]]:
+def majority(first: dict, second: dict, verdicts: list[dict]) -> dict:  # type: ignore[type-arg]
+    """Where the two labellers agree, their label; where they differ, the third judge's."""
+    settled = {(v["answer"], v["item"]): v["covered"] for v in verdicts}
+    out = {}
+    for name, spec in first.items():
+        a, b = set(spec["covers"]), set(second[name]["covers"])
+        disputed = a ^ b
+        missing = [i for i in disputed if (name, i) not in settled]
+        if missing:
+            raise SystemExit(f"adjudication.yaml: no verdict for {name} {sorted(missing)}")
+        covers = (a & b) | {i for i in disputed if settled[name, i]}
+        out[name] = {"question": spec["question"], "covers": sorted(covers)}
+    return out
+
+
+def evaluate(corpus: Path, details: bool = False, labels_file: str = "labels") -> dict[str, list[int]]:
+    """Engine and baseline tp, fp, fn against one label set of a corpus."""
     labels = label_sets(corpus)[labels_file]
     b = bank.load([ROOT])
     totals = {"engine": [0, 0, 0], "baseline": [0, 0, 0]}  # tp, fp, fn
@@ -82,14 +104,14 @@ def evaluate(
             t[2] += len(truth - got)
             if details and label == "engine" and (got ^ truth):
                 print(f"{name}: false+ {sorted(got - truth)}  false- {sorted(truth - got)}")
-    return {label: prf(*t) for label, t in totals.items()}
+    return totals
 
 
 def human_agreement(sets: dict[str, dict[str, dict]]) -> tuple[float, float, float] | None:  # type: ignore[type-arg]
     """How far a second labeller agrees with the first (the first taken as truth)."""
-    if len(sets) < 2:
+    if "labels-b" not in sets:
         return None
-    first, second = (sets[k] for k in sorted(sets)[:2])
+    first, second = sets["labels"], sets["labels-b"]
     tp = fp = fn = 0
     for name, spec in first.items():
         a, b = set(spec["covers"]), set(second[name]["covers"])
@@ -116,24 +138,38 @@ def by_style() -> dict[str, list[int]]:
     return out
 
 
+def print_table(totals: dict[str, list[int]]) -> None:
+    res = {label: prf(*t) for label, t in totals.items()}
+    print(f"{'':10} {'precision':>9} {'recall':>7} {'F1':>6}")
+    for label, (p, r, f) in res.items():
+        print(f"{label:10} {p:9.3f} {r:7.3f} {f:6.3f}")
+    print(f"F1 ratio engine/baseline: {res['engine'][2] / res['baseline'][2]:.2f}x")
+
+
 def main() -> None:
     details = "--details" in sys.argv
+    pooled = {"engine": [0, 0, 0], "baseline": [0, 0, 0]}
+    pooled_answers = 0
     for name, corpus in CORPORA.items():
         sets = label_sets(corpus)
         if not sets:
             continue
         n = len(next(iter(sets.values())))
+        results = {}
         for labels_file in sorted(sets):
-            res = evaluate(corpus, details, labels_file)
+            results[labels_file] = evaluate(corpus, details, labels_file)
             print(f"\n{name}: {n} labelled answers, {labels_file}.yaml")
-            print(f"{'':10} {'precision':>9} {'recall':>7} {'F1':>6}")
-            for label, (p, r, f) in res.items():
-                print(f"{label:10} {p:9.3f} {r:7.3f} {f:6.3f}")
-            print(f"F1 ratio engine/baseline: {res['engine'][2] / res['baseline'][2]:.2f}x")
+            print_table(results[labels_file])
+        best = "labels-majority" if "labels-majority" in sets else "labels"
+        for label, t in results[best].items():
+            pooled[label] = [a + b for a, b in zip(pooled[label], t, strict=True)]
+        pooled_answers += n
         agree = human_agreement(sets)
         if agree:
             p, r, f = agree
             print(f"two human labellers agree with each other: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+    print(f"\nall corpora pooled: {pooled_answers} answers (majority labels where a corpus has them)")
+    print_table(pooled)
     print("\nengine by answer style, all corpora (first labels):")
     print(f"{'style':12} {'answers':>7} {'precision':>9} {'recall':>7} {'F1':>6}")
     counts: dict[str, int] = {}

@@ -31,3 +31,22 @@ def test_every_label_names_a_real_answer_and_real_items(path: Path) -> None:
 def test_there_are_enough_labelled_answers() -> None:
     total = sum(len(yaml.safe_load((c / "labels.yaml").read_text())) for c in CORPORA)
     assert len(CORPORA) >= 3 and total >= 75
+
+
+ADJUDICATED = sorted(p.parent for p in (ROOT / "tests").glob("corpus*/adjudication.yaml"))
+
+
+@pytest.mark.parametrize("corpus", ADJUDICATED, ids=lambda p: p.name)
+def test_the_third_judge_settles_exactly_the_disagreements(corpus: Path) -> None:
+    from benchmarks.scoring_quality import label_sets
+
+    first = yaml.safe_load((corpus / "labels.yaml").read_text())
+    second = yaml.safe_load((corpus / "labels-b.yaml").read_text())
+    verdicts = yaml.safe_load((corpus / "adjudication.yaml").read_text())
+    disputed = {(n, i) for n in first for i in set(first[n]["covers"]) ^ set(second[n]["covers"])}
+    assert {(v["answer"], v["item"]) for v in verdicts} == disputed
+    assert all(isinstance(v["covered"], bool) and v["reason"].strip() for v in verdicts)
+    majority = label_sets(corpus)["labels-majority"]
+    for name, spec in first.items():
+        agreed = set(spec["covers"]) & set(second[name]["covers"])
+        assert agreed <= set(majority[name]["covers"]), name
