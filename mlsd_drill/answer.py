@@ -13,7 +13,7 @@ from mlsd_drill.model import STAGES, Answer, Rubric, ScoreResult, Section
 STAGE_WORDS: dict[str, str] = {}
 for _stage, _words in {
     "clarify": "clarify clarifying clarification clarifications requirement requirements "
-    "scope scoping problem framing assumptions goals objectives questions",
+    "scope scoping problem framing assumptions goal goals objective objectives questions ask asks",
     "data": "data dataset datasets feature features labels labelling labeling preprocessing",
     "model": "model models modelling modeling training evaluation algorithm algorithms "
     "approach architecture-model metrics offline",
@@ -29,56 +29,119 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _WORD = re.compile(r"[a-z]+")
 
 
-def stage_of_heading(title: str) -> str | None:
+def stages_of_heading(title: str) -> list[str]:
+    """Every stage a heading names, in the order it names them."""
+    out: list[str] = []
     for word in _WORD.findall(title.lower()):
-        if word in STAGES:
-            return str(word)
-        if word in STAGE_WORDS:
-            return STAGE_WORDS[word]
+        named = word if word in STAGES else STAGE_WORDS.get(word)
+        if named is not None and named not in out:
+            out.append(named)
+    return out
+
+
+def stage_of_heading(title: str) -> str | None:
+    named = stages_of_heading(title)
+    return named[0] if named else None
+
+
+def _heading_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
+    """The heading starting at line i - (title, level, lines it takes) - or None."""
+    m = _HEADING.match(lines[i])
+    if m:
+        return m.group(2), len(m.group(1)), 1
+    line = lines[i]
+    if (
+        line.strip()
+        and i + 1 < len(lines)
+        and _SETEXT.match(lines[i + 1])
+        and not re.match(r"^\s{0,3}([-*+]|\d+[.)])\s", line)
+    ):
+        return line.strip(), 1 if lines[i + 1].lstrip().startswith("=") else 2, 2
     return None
+
+
+def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
+    """The stage each heading opens, or None for a heading that stays in the current stage.
+
+    A heading naming a stage opens it; one naming several ("Training data") opens
+    the first of them that follows the stage before it, else the first it names.
+    Headings in the candidate's own words ("What I'd ask first", "Keeping it
+    working") at the level of the stage headings take the stages the walk skips,
+    when exactly as many stages are skipped as such headings stand in the gap (so
+    five headings at one level, none naming a stage, walk through all five).
+    """
+    named = [stages_of_heading(t) for t, _ in headings]
+    levels = [lv for (_, lv), n in zip(headings, named, strict=True) if n]
+    if not levels:
+        # no heading names a stage: five headings at one level walk through the five
+        by_level = [lv for _, lv in headings]
+        five = [lv for lv in set(by_level) if by_level.count(lv) == len(STAGES)]
+        if len(five) != 1:
+            return [None] * len(headings)
+        levels = five
+    level = min(levels)
+    out: list[str | None] = []
+    prev = -1  # index in STAGES of the stage open so far
+    for n in named:
+        if not n:
+            out.append(None)
+            continue
+        after = [st for st in n if STAGES.index(st) == prev + 1]
+        pick = after[0] if after else n[0]
+        out.append(pick)
+        prev = STAGES.index(pick)
+    # fill gaps: runs of stage-level headings naming no stage between named ones
+    run: list[int] = []
+    prev = -1
+    for k, ((_, lv), st) in enumerate([*zip(headings, out, strict=True), (("", level), "end")]):
+        if lv != level:
+            continue
+        if st is None:
+            run.append(k)
+            continue
+        nxt = len(STAGES) if st == "end" else STAGES.index(st)
+        if run and nxt - prev - 1 == len(run):
+            for j, idx in enumerate(run):
+                out[idx] = STAGES[prev + 1 + j]
+        run = []
+        if st != "end":
+            prev = nxt
+    return out
 
 
 def parse_markdown(text: str) -> Answer:
     """Split a Markdown answer at headings that name a stage.
 
     Text before the first stage heading belongs to no stage; a heading that
-    names no stage ("### Candidate generation") stays in the current stage.
+    names no stage ("### Candidate generation") stays in the current stage,
+    unless it stands where the walk through the stages skips one (see
+    `_walk_stages`).
     """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[tuple[tuple[str, int] | None, list[str]]] = [(None, [])]  # (heading, body lines)
+    i = 0
+    while i < len(lines):
+        found = _heading_at(lines, i)
+        if found is None:
+            blocks[-1][1].append(lines[i])
+            i += 1
+            continue
+        title, level, taken = found
+        blocks.append(((title, level), []))
+        i += taken
+    opened = _walk_stages([h for h, _ in blocks[1:] if h is not None])
     sections: list[Section] = []
     stage: str | None = None
     buf: list[str] = []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-    def flush() -> None:
-        body = "\n".join(buf).strip("\n")
-        if body.strip():
-            sections.append(Section(stage, body))
-        buf.clear()
-
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = _HEADING.match(line)
-        heading = m.group(2) if m else None
-        if (
-            heading is None
-            and line.strip()
-            and i + 1 < len(lines)
-            and _SETEXT.match(lines[i + 1])
-            and not re.match(r"^\s{0,3}([-*+]|\d+[.)])\s", line)
-        ):
-            heading = line.strip()
-            i += 1  # skip the underline
-        if heading is not None:
-            named = stage_of_heading(heading)
-            if named is not None:
-                flush()
-                stage = named
-            i += 1
-            continue
-        buf.append(line)
-        i += 1
-    flush()
+    for (heading, body), st in zip(blocks, [None, *opened], strict=True):
+        if heading is not None and st is not None:
+            if "\n".join(buf).strip():
+                sections.append(Section(stage, "\n".join(buf).strip("\n")))
+            buf = []
+            stage = st
+        buf.extend(body)
+    if "\n".join(buf).strip():
+        sections.append(Section(stage, "\n".join(buf).strip("\n")))
     return Answer(tuple(sections))
 
 

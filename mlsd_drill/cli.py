@@ -394,8 +394,9 @@ def score_cmd(
     """Score a written answer against the question's rubric.
 
     Stage sections start at headings that name the stage (## Clarify, # Data,
-    ### Serving, ## Monitoring); text before the first heading counts for the
-    whole answer but belongs to no stage.
+    ### Serving, ## Monitoring), or that stand where a stage is skipped
+    ("## Keeping it working" after Serving); text before the first heading
+    counts for the whole answer but belongs to no stage.
 
     Example: mlsd score fraud-detection answer.md --json
     """

@@ -178,6 +178,41 @@ def test_markdown_sections() -> None:
     assert secs == [(None, "intro words"), ("data", "d1\nd2"), ("serve", "s1"), ("monitor", "m1")]
 
 
+def stages(text: str) -> list[tuple[str | None, str]]:
+    return [(s.stage, s.text.strip()) for s in parse_markdown(text).sections]
+
+
+def test_headings_in_the_candidates_own_words_take_the_stages_the_walk_skips() -> None:
+    text = (
+        "## What I'd ask first\nc\n## Where the data comes from\nd\n### Clues per payment\nd2\n"
+        "## The model\nm\n## Running it during the payment\ns\n## Keeping it working\nw\n"
+    )
+    assert stages(text) == [
+        ("clarify", "c"), ("data", "d\nd2"), ("model", "m"), ("serve", "s"), ("monitor", "w")
+    ]
+    # five headings at one level, none naming a stage, walk through all five
+    plain = "# Events\nintro\n## Getting it straight\nc\n## What we learn from\nd\n## Building it\nm\n"
+    plain += "## Running it\ns\n## After launch\nw\n"
+    assert [st for st, _ in stages(plain)] == [None, "clarify", "data", "model", "serve", "monitor"]
+
+
+def test_a_heading_naming_two_stages_opens_the_one_the_walk_reaches_next() -> None:
+    text = "## Clarifying\nc\n## Training data\nd\n## Detector and offline evaluation\nm\n"
+    text += "## Serving and monitoring\ns\n"
+    assert [st for st, _ in stages(text)] == ["clarify", "data", "model", "serve"]
+
+
+def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() -> None:
+    text = "## Clarify\nc\n## Data\nd\n## Position bias\np\n## Model\nm\n## Cold start\nx\n"
+    text += "## Serving\ns\n## Monitoring\nw\n"
+    assert stages(text) == [
+        ("clarify", "c"), ("data", "d\np"), ("model", "m\nx"), ("serve", "s"), ("monitor", "w")
+    ]
+    # nor does an unclear gap get guessed: two own-words headings for one skipped stage
+    text = "## Clarify\nc\n## Data\nd\n## Model\nm\n## Rollout\nr\n## Caching\nk\n## Monitoring\nw\n"
+    assert [st for st, _ in stages(text)] == ["clarify", "data", "model", "monitor"]
+
+
 @pytest.mark.parametrize(
     ("text", "iid", "hit"),
     [
