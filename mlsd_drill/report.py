@@ -198,29 +198,54 @@ def score_summary(result: ScoreResult, title: str | None = None) -> list[Rendera
     for st in STAGES:
         if st in result.stages:
             t.add_row(STAGE_TITLES[st], bar(result.stages[st]), f"{result.stages[st]:.0f}%")
-    return [head, level_verdict(result), Text(""), t]
+    return [Hanging(Text(""), head), level_verdict(result), Text(""), t]
+
+
+class Hanging:
+    """A lead ("  ✓ ") and a body whose wrapped lines hang under the body, not the lead,
+    with no padding after the text (so a saved report has no trailing spaces)."""
+
+    def __init__(self, lead: Text, body: Text) -> None:
+        self.lead, self.body = lead, body
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        from rich.text import Text
+
+        indent = self.lead.cell_len
+        for k, line in enumerate(self.body.wrap(console, max(options.max_width - indent, 20))):
+            line.rstrip()
+            out = self.lead.copy() if k == 0 else Text(" " * indent)
+            out.append_text(line)
+            yield out
+
+
+def checklist_line(hit: bool, text: str, stage: str, weight: int, level: str) -> Hanging:
+    """"  ✓ text  [stage, w2, mid]"."""
+    from rich.text import Text
+
+    body = literal(text)
+    body.append(f"  [{stage}, w{weight}, {level}]", style="dim")
+    return Hanging(Text("  ✓ ", style="green") if hit else Text("  ✗ ", style="red"), body)
+
+
+def note_line(text: str, style: str) -> Hanging:
+    """A line under a checklist item (evidence, why), indented as a block."""
+    from rich.text import Text
+
+    return Hanging(Text(" " * 6), literal(text, style))
 
 
 def item_lines(results: Iterable[ItemResult], *, show_why: bool) -> list[RenderableType]:
-    from rich.text import Text
-
     out: list[RenderableType] = []
     for r in results:
-        line = Text("  ")
-        if r.hit:
-            line.append("✓ ", style="green")
-        else:
-            line.append("✗ ", style="red")
-        line.append(clean(r.item.text))
-        line.append(f"  [{r.item.stage}, w{r.item.weight}, {r.item.level}]", style="dim")
-        out.append(line)
+        out.append(checklist_line(r.hit, r.item.text, r.item.stage, r.item.weight, r.item.level))
         if r.hit and r.evidence:
             where = f" (in {r.found_in})" if r.found_in and r.found_in != r.item.stage else ""
-            out.append(literal(f'      "{_shorten(r.evidence)}"{where}', "dim italic"))
+            out.append(note_line(f'"{_shorten(r.evidence)}"{where}', "dim italic"))
         if not r.hit and show_why:
-            out.append(literal(f"      why: {r.item.why}", "yellow"))
+            out.append(note_line(f"why: {r.item.why}", "yellow"))
             if r.rejected:
-                out.append(literal(f'      you set it aside: "{_shorten(r.rejected)}"', "dim"))
+                out.append(note_line(f'you set it aside: "{_shorten(r.rejected)}"', "dim"))
     return out
 
 
@@ -315,11 +340,8 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
     if missed:
         out.append(Text(f"\nWhat you missed ({len(missed)}), costliest first", style="bold red"))
         for i in missed:
-            line = Text("  ✗ ", style="red")
-            line.append(clean(i["text"]), style="")
-            line.append(f"  [{i['stage']}, w{i['weight']}, {i['level']}]", style="dim")
-            out.append(line)
-            out.append(literal(f"      why: {i['why']}", "yellow"))
+            out.append(checklist_line(False, i["text"], i["stage"], i["weight"], i["level"]))
+            out.append(note_line(f"why: {i['why']}", "yellow"))
         if reference:
             stages_missed = [s for s in STAGES if any(i["stage"] == s for i in missed) and reference.get(s)]
             if stages_missed:

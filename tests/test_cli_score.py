@@ -59,6 +59,18 @@ def test_report_shows_evidence_and_why(tmp_path: Path) -> None:
     assert "why:" in result.stdout
 
 
+def test_report_wraps_items_under_their_text_without_trailing_spaces(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    result = runner.invoke(app, ["score", "fraud-detection", str(f)], env={"COLUMNS": "60"})
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 60 and not line.endswith(" ") for line in lines)
+    first = next(k for k, line in enumerate(lines) if line.startswith("  ✓ "))
+    assert lines[first + 1].startswith("    ") and lines[first + 1][4] != " ", "continuation hangs under the text"
+    evidence = next(line for line in lines if "Velocity features" in line)
+    assert evidence.startswith("      ")
+
+
 def test_stdin(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "fraud-detection", "-", "--json"], input=ANSWER)
     assert result.exit_code == 0
