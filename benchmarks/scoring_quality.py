@@ -32,7 +32,8 @@ CORPORA = {
     "corpus": ROOT / "tests" / "corpus",  # 30 answers: ads, fraud, video
     "corpus2": ROOT / "tests" / "corpus2",  # 20 answers: feed, eta, rag, harmful, listings
     "corpus3": ROOT / "tests" / "corpus3",  # 28 answers: the seven other questions
-    "corpus4": ROOT / "tests" / "corpus4",  # 30 answers: all fifteen questions, six styles (held out)
+    "corpus4": ROOT / "tests" / "corpus4",  # 30 answers: all fifteen questions, six styles
+    "corpus5": ROOT / "tests" / "corpus5",  # 30 answers: all fifteen questions, eight styles (held out)
 }
 
 
