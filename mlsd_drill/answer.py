@@ -64,7 +64,7 @@ def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
     """The stage each heading opens, or None for a heading that stays in the current stage.
 
     A heading naming a stage opens it; one naming several ("Training data") opens
-    the first of them that follows the stage before it, else the first it names.
+    the one that comes right after the stage before it, else the first it names.
     Headings in the candidate's own words ("What I'd ask first", "Keeping it
     working") at the level of the stage headings take the stages the walk skips,
     when exactly as many stages are skipped as such headings stand in the gap (so
