@@ -558,16 +558,57 @@ def bank_vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
-# British spellings that fuzzy matching would not reach (edit distance over one).
+# British spellings, folded onto American ones before stemming (Snowball stems
+# "optimize" to "optim" but leaves "optimise" as "optimis"): whole words first,
+# then the regular endings -ise/-isation, -yse, -our, -re, -ence.
 _SPELLING = {
     "catalogue": "catalog",
     "catalogues": "catalogs",
     "programme": "program",
+    "programmes": "programs",
     "cheque": "check",
     "grey": "gray",
-    "analyse": "analyze",
-    "analysed": "analyzed",
+    "dialogue": "dialog",
+    "analogue": "analog",
+    **{b + end: b[:-2] + "er" + end for b in ("centre", "metre", "litre", "fibre") for end in ("", "s")},
+    "centred": "centered",
+    "calibre": "caliber",
+    **{b + end: b[:-3] + "nse" + end for b in ("licence", "defence", "offence") for end in ("", "s")},
 }
+_ISE = re.compile(r"^([a-z]{4,}?)is(e|es|ed|ing|ation|ations|ational|er|ers|able)$")
+_YSE = re.compile(r"^([a-z]+)ys(e|es|ed|ing|er|ers)$")
+# -ise words that are not the British spelling of an -ize word
+_ISE_WORDS = frozenset(
+    "precise concise promise premise surprise exercise expertise enterprise compromise franchise "
+    "supervise comprise merchandise televise improvise treatise disguise paradise reprise apprise "
+    "despise incise advertise chastise".split()
+)
+_OUR = tuple(
+    "behaviour neighbour favour colour labour honour flavour harbour humour rumour savour "
+    "endeavour vapour armour odour rigour vigour".split()
+)
+
+
+def american(word: str) -> str:
+    """The American spelling of a British word ("optimise" -> "optimize"), else the word."""
+    got = _SPELLING.get(word)
+    if got is not None:
+        return got
+    m = _ISE.match(word)
+    if (
+        m
+        and m.group(1)[-1] not in "aeiouw"  # raise, noise, cruise, pairwise
+        and m.group(1) + "ise" not in _ISE_WORDS
+    ):
+        return f"{m.group(1)}iz{m.group(2)}"
+    m = _YSE.match(word)
+    if m and len(m.group(1)) >= 4:  # "analyse", "paralysing"; not "yse" alone
+        return f"{m.group(1)}yz{m.group(2)}"
+    if "our" in word:
+        for b in _OUR:
+            if word.startswith(b):
+                return b[:-2] + "r" + word[len(b) :]
+    return word
 
 
 _RATE_UNITS = {"s": "second", "sec": "second", "d": "day", "h": "hour", "hr": "hour", "min": "minute"}
@@ -666,7 +707,7 @@ STEM_OVERRIDES = {
 def stem(word: str) -> str:
     got = _STEM_CACHE.get(word)
     if got is None:
-        got = STEM_OVERRIDES.get(word) or _stemmer().stemWord(_SPELLING.get(word, word))  # type: ignore[attr-defined]
+        got = STEM_OVERRIDES.get(word) or _stemmer().stemWord(american(word))  # type: ignore[attr-defined]
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE[word] = got
     return got
@@ -675,7 +716,7 @@ def stem(word: str) -> str:
 def stem_many(words: list[str]) -> list[str]:
     missing = [w for w in set(words) if w not in _STEM_CACHE]
     if missing:
-        stems = _stemmer().stemWords([_SPELLING.get(w, w) for w in missing])  # type: ignore[attr-defined]
+        stems = _stemmer().stemWords([american(w) for w in missing])  # type: ignore[attr-defined]
         stems = [STEM_OVERRIDES.get(w) or st for w, st in zip(missing, stems, strict=True)]
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE.update(zip(missing, stems, strict=False))

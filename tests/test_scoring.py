@@ -73,6 +73,32 @@ def test_variants_are_credited(text: str, iid: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("signal", "text"),
+    [
+        ("optimize for bookings", "We optimise for bookings."),
+        ("normalized watch time", "Watch time normalised by video length."),
+        ("user behavior", "Features from user behaviour."),
+        ("nearest neighbors", "Find the nearest neighbours."),
+        ("randomized by user", "The test is randomised by user."),
+        ("regularization", "Add L2 regularisation."),
+        ("analyze errors", "Analyse errors per slice."),
+        ("data center", "Serve from the nearest data centre."),
+        ("license", "Check the image licence."),
+        ("optimise for bookings", "We optimize for bookings."),  # and the other way round
+    ],
+)
+def test_british_and_american_spellings_are_one(signal: str, text: str) -> None:
+    # spelled right in either country, so the one-letter typo rule never had to apply
+    assert hits(text, rubric(item("x", signal)))["x"], text
+
+
+def test_words_ending_in_ise_that_are_not_british_spellings_stay_themselves() -> None:
+    r = rubric(item("pairwise", "pairwise loss"), item("advertise", "advertisement"), item("noise", "label noise"))
+    got = hits("A pairwise loss; advertise the job; label noise is high.", r)
+    assert got == {"pairwise": True, "advertise": True, "noise": True}
+
+
+@pytest.mark.parametrize(
     ("text", "iid"),
     [
         ("No velocity features - too costly.", "velocity"),
