@@ -227,7 +227,7 @@ _CONTRACTIONS = [
     ("cannot", re.compile(r"cannot\b"), "can not"),
     ("shan't", re.compile(r"\bshan't\b"), "shall not"),
     ("n't", re.compile(r"n't\b"), " not"),
-    ("'", re.compile(r"'(?:d|ll|re|ve|m|s)\b"), "_pronoun"),  # we'd, I'm, they're -> we, i, they
+    ("'", re.compile(r"'(?:d|ll|re|ve|m|s)\b"), "_pronoun"),  # we'd -> we, I'll -> i will
     ("'s", re.compile(r"'s\b"), ""),
 ]
 _REWRITES = [
@@ -627,11 +627,17 @@ def _rate(m: re.Match[str]) -> str:
 _PRONOUNS = ("i", "we", "you", "they", "he", "she", "it")
 
 
+# Contractions after a pronoun with one reading: "I'll assume" is "I will assume".
+# "'d" (had or would) and "'s" (is or has) are dropped.
+_CONTRACTED = {"'ll": " will", "'ve": " have", "'re": " are", "'m": " am"}
+
+
 def _pronoun(m: re.Match[str]) -> str:
-    """Drop the contraction after a pronoun ("we'd" -> "we"); keep anything else."""
+    """Spell out or drop the contraction after a pronoun ("I'll" -> "i will", "we'd" -> "we");
+    keep anything else."""
     head = m.string[max(0, m.start() - 5) : m.start()]
     word = re.split(r"[^a-z]", head)[-1]
-    return "" if word in _PRONOUNS else m.group()
+    return _CONTRACTED.get(m.group(), "") if word in _PRONOUNS else m.group()
 
 
 _CALLBACKS: dict[str, Any] = {"_rate": _rate, "_pronoun": _pronoun}

@@ -92,6 +92,11 @@ def test_british_and_american_spellings_are_one(signal: str, text: str) -> None:
     assert hits(text, rubric(item("x", signal)))["x"], text
 
 
+def test_a_contraction_reads_as_the_words_it_stands_for() -> None:
+    r = rubric(item("assume", "i will assume"), item("seen", "we have seen"))
+    assert hits("I'll assume 5M users; we've seen spikes at lunch.", r) == {"assume": True, "seen": True}
+
+
 def test_words_ending_in_ise_that_are_not_british_spellings_stay_themselves() -> None:
     r = rubric(item("pairwise", "pairwise loss"), item("advertise", "advertisement"), item("noise", "label noise"))
     got = hits("A pairwise loss; advertise the job; label noise is high.", r)
