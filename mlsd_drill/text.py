@@ -710,10 +710,24 @@ STEM_OVERRIDES = {
 }
 
 
+_IZE = re.compile(r"^[a-z]{3,}iz(?:e|es|ed|ing|ation|ations|ational|er|ers)$")
+
+
+def _keep_ize(word: str, stemmed: str) -> str:
+    """Snowball folds "normalize" onto "normal", "tokenization" onto "token" and
+    "localization" onto "local"; an -ize word keeps its own stem ("normaliz"),
+    shared by all its forms. "Randomized" stays "random": a random split and a
+    randomized one are the same thing."""
+    if _IZE.match(word) and not stemmed.endswith("iz") and stemmed != "random":
+        return stemmed + "iz"
+    return stemmed
+
+
 def stem(word: str) -> str:
     got = _STEM_CACHE.get(word)
     if got is None:
-        got = STEM_OVERRIDES.get(word) or _stemmer().stemWord(american(word))  # type: ignore[attr-defined]
+        us = american(word)
+        got = STEM_OVERRIDES.get(word) or _keep_ize(us, _stemmer().stemWord(us))  # type: ignore[attr-defined]
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE[word] = got
     return got
@@ -722,8 +736,9 @@ def stem(word: str) -> str:
 def stem_many(words: list[str]) -> list[str]:
     missing = [w for w in set(words) if w not in _STEM_CACHE]
     if missing:
-        stems = _stemmer().stemWords([american(w) for w in missing])  # type: ignore[attr-defined]
-        stems = [STEM_OVERRIDES.get(w) or st for w, st in zip(missing, stems, strict=True)]
+        us = [american(w) for w in missing]
+        stems = _stemmer().stemWords(us)  # type: ignore[attr-defined]
+        stems = [STEM_OVERRIDES.get(w) or _keep_ize(u, st) for w, u, st in zip(missing, us, stems, strict=True)]
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE.update(zip(missing, stems, strict=False))
         else:

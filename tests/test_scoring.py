@@ -92,6 +92,17 @@ def test_british_and_american_spellings_are_one(signal: str, text: str) -> None:
     assert hits(text, rubric(item("x", signal)))["x"], text
 
 
+def test_an_ize_word_is_not_its_base_word() -> None:
+    r = rubric(
+        item("norm", "normalized watch time"),
+        item("tok", "card tokenization"),
+        item("rand", "randomized split"),
+    )
+    assert hits("Normal watch time; a card token in the wallet.", r) == {"norm": False, "tok": False, "rand": False}
+    got = hits("We normalise watch time, tokenize card numbers and split at random.", r)
+    assert got == {"norm": True, "tok": True, "rand": True}
+
+
 def test_a_contraction_reads_as_the_words_it_stands_for() -> None:
     r = rubric(item("assume", "i will assume"), item("seen", "we have seen"))
     assert hits("I'll assume 5M users; we've seen spikes at lunch.", r) == {"assume": True, "seen": True}
