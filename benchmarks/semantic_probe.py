@@ -11,7 +11,7 @@ threshold adds.
 Needs `pip install wordllama` (not a dependency of mlsd-drill); without it the
 probe says so and exits.
 
-Usage: python benchmarks/semantic_probe.py [--bank DIR]  (default: the bundled bank)
+Usage: python benchmarks/semantic_probe.py [--bank DIR]  (default: each corpus's own bank)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scoring_quality import CORPORA, engine, label_sets, prf  # noqa: E402
+from benchmarks.scoring_quality import CORPORA, bank_for, engine, label_sets, prf  # noqa: E402
 from mlsd_drill import bank  # noqa: E402
 
 THRESHOLDS = (0.75, 0.7, 0.65, 0.6, 0.55, 0.5)
@@ -49,9 +49,12 @@ def main() -> None:
     # finds both without a download
     model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
     args = sys.argv[1:]
-    b = bank.load([Path(args[args.index("--bank") + 1]) if "--bank" in args else ROOT])
+    given = bank.load([Path(args[args.index("--bank") + 1])]) if "--bank" in args else None
     rows = []  # (labelled covered, engine credits, best similarity)
     for corpus in CORPORA.values():
+        if given is not None and (corpus / "bank").is_dir():
+            continue  # a corpus written for its own bank is not scored with another
+        b = given or bank_for(corpus)
         for name, spec in label_sets(corpus).get("labels", {}).items():
             rubric = b.rubric_for(spec["question"])
             text = (corpus / name).read_text()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlsd_drill import bank
+from benchmarks.scoring_quality import bank_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = sorted(p.parent for p in (ROOT / "tests").glob("corpus*/labels.yaml"))
@@ -16,8 +16,8 @@ LABEL_SETS = sorted((ROOT / "tests").glob("corpus*/labels*.yaml"))
 
 @pytest.mark.parametrize("path", LABEL_SETS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_label_names_a_real_answer_and_real_items(path: Path) -> None:
-    b = bank.load([ROOT])
     corpus = path.parent
+    b = bank_for(corpus)
     labels = yaml.safe_load(path.read_text())
     answers = {p.name for p in corpus.glob("*.md")}
     assert set(labels) == answers, "every answer labelled, every label an answer"
