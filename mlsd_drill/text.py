@@ -723,11 +723,17 @@ def _keep_ize(word: str, stemmed: str) -> str:
     return stemmed
 
 
+def _stem_fresh(words: list[str]) -> list[str]:
+    """Stems computed, not looked up: British spellings folded, overrides applied."""
+    us = [american(w) for w in words]
+    stems = _stemmer().stemWords(us)  # type: ignore[attr-defined]
+    return [STEM_OVERRIDES.get(w) or _keep_ize(u, st) for w, u, st in zip(words, us, stems, strict=True)]
+
+
 def stem(word: str) -> str:
     got = _STEM_CACHE.get(word)
     if got is None:
-        us = american(word)
-        got = STEM_OVERRIDES.get(word) or _keep_ize(us, _stemmer().stemWord(us))  # type: ignore[attr-defined]
+        got = _stem_fresh([word])[0]
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE[word] = got
     return got
@@ -736,9 +742,7 @@ def stem(word: str) -> str:
 def stem_many(words: list[str]) -> list[str]:
     missing = [w for w in set(words) if w not in _STEM_CACHE]
     if missing:
-        us = [american(w) for w in missing]
-        stems = _stemmer().stemWords(us)  # type: ignore[attr-defined]
-        stems = [STEM_OVERRIDES.get(w) or _keep_ize(u, st) for w, u, st in zip(missing, us, stems, strict=True)]
+        stems = _stem_fresh(missing)
         if len(_STEM_CACHE) < 200_000:
             _STEM_CACHE.update(zip(missing, stems, strict=False))
         else:
