@@ -27,6 +27,11 @@ for _stage, _words in {
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _WORD = re.compile(r"[a-z]+")
+# Headings typed without Markdown marks: "**Data**", "Serving:", "3. Model",
+# "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
+_NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
+_EMPHASIS = ("**", "__", "*", "_")
+MAX_PSEUDO_WORDS = 6
 
 
 def stages_of_heading(title: str) -> list[str]:
@@ -58,6 +63,31 @@ def _heading_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
     ):
         return line.strip(), 1 if lines[i + 1].lstrip().startswith("=") else 2, 2
     return None
+
+
+def _pseudo_heading(line: str) -> str | None:
+    """The title of a line that stands as a stage heading without Markdown marks, or None.
+
+    Only a short line naming a stage counts ("**Data**", "Serving:", "3. Model",
+    "clarify"); a line that goes on after its colon ("Serving: a REST endpoint")
+    or ends a sentence ("Then monitoring.") is text, not a heading.
+    """
+    title = line.strip()
+    if not title or title.startswith(("-", "+", "#", ">", "|")):
+        return None
+    title = _NUMBERING.sub("", title).rstrip(": ")
+    for mark in _EMPHASIS:
+        if len(title) > 2 * len(mark) and title.startswith(mark) and title.endswith(mark):
+            title = title[len(mark) : -len(mark)].strip().rstrip(": ")
+            break
+    if (
+        not title
+        or any(ch in title for ch in ":.!?*`[]")
+        or len(title.split()) > MAX_PSEUDO_WORDS
+        or not stages_of_heading(title)
+    ):
+        return None
+    return title
 
 
 def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
@@ -118,17 +148,12 @@ def parse_markdown(text: str) -> Answer:
     `_walk_stages`).
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks: list[tuple[tuple[str, int] | None, list[str]]] = [(None, [])]  # (heading, body lines)
-    i = 0
-    while i < len(lines):
-        found = _heading_at(lines, i)
-        if found is None:
-            blocks[-1][1].append(lines[i])
-            i += 1
-            continue
-        title, level, taken = found
-        blocks.append(((title, level), []))
-        i += taken
+    blocks = _blocks(lines, pseudo=False)
+    if not any(stages_of_heading(h[0]) for h, _ in blocks[1:] if h is not None):
+        # no Markdown heading names a stage: headings typed without marks, if there are some
+        with_pseudo = _blocks(lines, pseudo=True)
+        if sum(h is not None and h[1] == 0 for h, _ in with_pseudo) >= 2:
+            blocks = with_pseudo
     opened = _walk_stages([h for h, _ in blocks[1:] if h is not None])
     sections: list[Section] = []
     stage: str | None = None
@@ -143,6 +168,26 @@ def parse_markdown(text: str) -> Answer:
     if "\n".join(buf).strip():
         sections.append(Section(stage, "\n".join(buf).strip("\n")))
     return Answer(tuple(sections))
+
+
+def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None, list[str]]]:
+    """The lines split at headings: (heading title and level, body lines), the first
+    block with no heading. With `pseudo`, stage headings typed without Markdown
+    marks count too, at level 0 (above any Markdown heading)."""
+    blocks: list[tuple[tuple[str, int] | None, list[str]]] = [(None, [])]
+    i = 0
+    while i < len(lines):
+        found = _heading_at(lines, i)
+        if found is None and pseudo and (title := _pseudo_heading(lines[i])) is not None:
+            found = (title, 0, 1)
+        if found is None:
+            blocks[-1][1].append(lines[i])
+            i += 1
+            continue
+        title, level, taken = found
+        blocks.append(((title, level), []))
+        i += taken
+    return blocks
 
 
 MAX_ANSWER_BYTES = 1024 * 1024

@@ -395,8 +395,9 @@ def score_cmd(
 
     Stage sections start at headings that name the stage (## Clarify, # Data,
     ### Serving, ## Monitoring), or that stand where a stage is skipped
-    ("## Keeping it working" after Serving); text before the first heading
-    counts for the whole answer but belongs to no stage.
+    ("## Keeping it working" after Serving). Without Markdown headings, short
+    lines like "**Data**", "Serving:" or "3. Model" mark the stages. Text before
+    the first heading counts for the whole answer but belongs to no stage.
 
     Example: mlsd score fraud-detection answer.md --json
     """

@@ -256,6 +256,35 @@ def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() 
 
 
 @pytest.mark.parametrize(
+    "marks",
+    [
+        ["**Clarify**", "**Data:**", "**Modeling**", "**Serving**:", "__Monitoring__"],
+        ["Clarify:", "Data:", "Model:", "Serving:", "Monitoring:"],
+        ["1. Clarify", "2) Data", "3. **Model**", "Step 4 - Serving", "Step 5: Monitoring"],
+        ["CLARIFY", "DATA", "MODEL", "SERVING", "MONITORING"],
+        ["clarify", "data", "model", "serve", "monitor"],  # terse notes
+    ],
+)
+def test_stage_headings_typed_without_markdown_marks(marks: list[str]) -> None:
+    text = "Intro line.\n\n" + "".join(f"{m}\n{st} text.\n\n" for m, st in zip(marks, "cdmsw", strict=True))
+    assert stages(text) == [
+        (None, "Intro line."), ("clarify", "c text."), ("data", "d text."), ("model", "m text."),
+        ("serve", "s text."), ("monitor", "w text."),
+    ]
+
+
+def test_lines_that_go_on_after_a_stage_word_are_text_not_headings() -> None:
+    # a label with text after it, a sentence, a list item: nothing opens a stage
+    text = "Serving: a REST endpoint behind a cache.\nThen monitoring.\n- data\n- model\n"
+    assert stages(text) == [(None, text.strip())]
+    # one stray label is not enough to take an answer without headings apart
+    assert stages("Some thoughts.\n\nData:\nclicks and views\n") == [(None, "Some thoughts.\n\nData:\nclicks and views")]
+    # and Markdown headings that name stages win: a bold line under them stays inside
+    text = "## Model\nm\n**Serving**\nstill model\n## Monitoring\nw\n"
+    assert stages(text) == [("model", "m\n**Serving**\nstill model"), ("monitor", "w")]
+
+
+@pytest.mark.parametrize(
     ("text", "iid", "hit"),
     [
         ("Make sure there is no leakage from the future.", "leak", True),
