@@ -32,6 +32,10 @@ _WORD = re.compile(r"[a-z]+")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
 _EMPHASIS = ("**", "__", "*", "_")
 MAX_PSEUDO_WORDS = 6
+_BARE_STAGE_WORDS = frozenset(
+    "clarify clarifying clarification data model models modeling modelling serve serving deployment "
+    "monitor monitoring and step stage part".split()
+)
 
 
 def stages_of_heading(title: str) -> list[str]:
@@ -88,6 +92,12 @@ def _pseudo_heading(line: str) -> str | None:
     ):
         return None
     return title
+
+
+def _says_more_than_a_stage(title: str) -> bool:
+    """Whether a heading carries words of its own ("Business goal", "Scope and
+    assumptions"), not only a stage's name ("Serving", "3. Data and modelling")."""
+    return any(w not in _BARE_STAGE_WORDS for w in _WORD.findall(title.lower()))
 
 
 def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
@@ -185,7 +195,9 @@ def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None
             i += 1
             continue
         title, level, taken = found
-        blocks.append(((title, level), []))
+        # a title that says more than a stage's name stays in the text, as a paragraph of
+        # its own: "## First, what does success look like?" makes a point
+        blocks.append(((title, level), ["", title, ""] if _says_more_than_a_stage(title) else []))
         i += taken
     return blocks
 

@@ -217,7 +217,10 @@ def test_markdown_sections() -> None:
         "intro words\n# Data\nd1\n### Candidate generation\nd2\n## SERVING\ns1\nMonitoring\n----------\nm1\n"
     )
     secs = [(s.stage, s.text.strip()) for s in parse_markdown(text).sections]
-    assert secs == [(None, "intro words"), ("data", "d1\nd2"), ("serve", "s1"), ("monitor", "m1")]
+    # a heading saying more than a stage name stays in the text, as a paragraph of its own
+    assert secs == [
+        (None, "intro words"), ("data", "d1\n\nCandidate generation\n\nd2"), ("serve", "s1"), ("monitor", "m1")
+    ]
 
 
 def stages(text: str) -> list[tuple[str | None, str]]:
@@ -229,9 +232,8 @@ def test_headings_in_the_candidates_own_words_take_the_stages_the_walk_skips() -
         "## What I'd ask first\nc\n## Where the data comes from\nd\n### Clues per payment\nd2\n"
         "## The model\nm\n## Running it during the payment\ns\n## Keeping it working\nw\n"
     )
-    assert stages(text) == [
-        ("clarify", "c"), ("data", "d\nd2"), ("model", "m"), ("serve", "s"), ("monitor", "w")
-    ]
+    assert [st for st, _ in stages(text)] == ["clarify", "data", "model", "serve", "monitor"]
+    assert stages(text)[1] == ("data", "Where the data comes from\n\nd\n\nClues per payment\n\nd2")
     # five headings at one level, none naming a stage, walk through all five
     plain = "# Events\nintro\n## Getting it straight\nc\n## What we learn from\nd\n## Building it\nm\n"
     plain += "## Running it\ns\n## After launch\nw\n"
@@ -248,7 +250,8 @@ def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() 
     text = "## Clarify\nc\n## Data\nd\n## Position bias\np\n## Model\nm\n## Cold start\nx\n"
     text += "## Serving\ns\n## Monitoring\nw\n"
     assert stages(text) == [
-        ("clarify", "c"), ("data", "d\np"), ("model", "m\nx"), ("serve", "s"), ("monitor", "w")
+        ("clarify", "c"), ("data", "d\n\nPosition bias\n\np"), ("model", "m\n\nCold start\n\nx"), ("serve", "s"),
+        ("monitor", "w"),
     ]
     # nor does an unclear gap get guessed: two own-words headings for one skipped stage
     text = "## Clarify\nc\n## Data\nd\n## Model\nm\n## Rollout\nr\n## Caching\nk\n## Monitoring\nw\n"
@@ -271,6 +274,11 @@ def test_stage_headings_typed_without_markdown_marks(marks: list[str]) -> None:
         (None, "Intro line."), ("clarify", "c text."), ("data", "d text."), ("model", "m text."),
         ("serve", "s text."), ("monitor", "w text."),
     ]
+
+
+def test_a_heading_can_make_a_point() -> None:
+    r = rubric(item("goal", "success look like"))
+    assert hits("## First, what does success look like?\nMore tickets sold.", r)["goal"]
 
 
 def test_lines_that_go_on_after_a_stage_word_are_text_not_headings() -> None:
