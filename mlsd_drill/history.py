@@ -472,8 +472,13 @@ def record_scored_file(question: Question, text: str, result: ScoreResult) -> st
     answer = parse_markdown(text)
     now = _now()
     stages = []
+    # text before the first stage heading is kept with the first stage, so the
+    # saved session holds every word of the file
+    intro = answer.stage_text(None)
     for st in STAGES:
         body = answer.stage_text(st)
+        if intro and st == STAGES[0]:
+            body = f"{intro}\n\n{body}" if body else intro
         stages.append(
             {
                 "stage": st,

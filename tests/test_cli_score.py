@@ -133,3 +133,17 @@ def test_save_records_a_session(tmp_path: Path) -> None:
     assert [h["id"] for h in hist] == [sid] and hist[0]["kind"] == "file"
     review = runner.invoke(app, ["review", sid])
     assert "Velocity features per card." in review.stdout
+
+
+def test_save_keeps_every_word_of_the_file(tmp_path: Path) -> None:
+    """Text before the first heading, or a file with no stage headings at all, is kept."""
+    for text, words in (
+        ("Card payments, 2k TPS.\n\n## Data\nChargebacks as labels.", ["Card payments", "Chargebacks"]),
+        ("Just one paragraph about velocity features.", ["velocity features"]),
+    ):
+        f = tmp_path / "a.md"
+        f.write_text(text)
+        result = runner.invoke(app, ["score", "fraud-detection", str(f), "--save", "--json"])
+        sid = json.loads(result.stdout)["session"]
+        review = runner.invoke(app, ["review", sid]).stdout
+        assert all(w in review for w in words), review
