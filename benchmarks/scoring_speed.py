@@ -86,6 +86,14 @@ def main() -> None:
     t = time.perf_counter()
     score(parse_markdown(text), rub)
     print(f"5,000 words, cold stem cache: {(time.perf_counter() - t) * 1000:.1f} ms")
+    # text no one types but people paste: a minified blob or a long base64 string is one
+    # huge "word"; it must cost about what its length in ordinary words would
+    normal = answer_words(2000, random.Random(5))
+    for chars in (10_000, 100_000):
+        blob = normal + "\n\n" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(chars))
+        ms = median_ms(lambda blob=blob: score(parse_markdown(blob), rub), 5)
+        base = median_ms(lambda: score(parse_markdown(normal), rub), 5)
+        print(f"2,000 words plus one {chars:,}-letter word: {ms:6.1f} ms, {ms / base:4.1f}x the words alone")
 
 
 if __name__ == "__main__":

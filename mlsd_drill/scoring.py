@@ -165,6 +165,7 @@ class Compiled:
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pair_stems: dict[str, str] = field(default_factory=dict)  # two words written as one -> its stem
+    longest: int = 0  # longest typo target: a longer word cannot be one letter off any
 
 
 def _partitions(words: list[str]) -> list[tuple[tuple[str, ...], Variant]]:
@@ -274,6 +275,7 @@ def compile_rubric(rubric: Rubric) -> Compiled:
             for d in _deletes(form):
                 c.deletes.setdefault(d, set()).add(form)
             c.targets[form] = target
+            c.longest = max(c.longest, len(form))
     return c
 
 
@@ -284,7 +286,7 @@ def _fuzzy(c: Compiled, st: str, word: str) -> tuple[str, ...]:
         return got
     found: set[str] = set()
     if (
-        len(word) >= FUZZY_MIN_LEN
+        FUZZY_MIN_LEN <= len(word) <= c.longest + 1
         and word.isalpha()
         and st not in c.known
         and word not in COMMON_WORDS
