@@ -157,7 +157,7 @@ class Answer:
     def text(self) -> str:
         return "\n\n".join(s.text for s in self.sections)
 
-    def stage_text(self, stage: str) -> str:
+    def stage_text(self, stage: str | None) -> str:
         return "\n\n".join(s.text for s in self.sections if s.stage == stage)
 
     @property
