@@ -76,13 +76,13 @@ def _pseudo_heading(line: str) -> str | None:
     "clarify"); a line that goes on after its colon ("Serving: a REST endpoint")
     or ends a sentence ("Then monitoring.") is text, not a heading.
     """
-    title = line.strip()
+    title = re.sub(r"^#{1,6}(?=\w)", "", line.strip())  # "##Clarify": a heading missing its space
     if not title or title.startswith(("-", "+", "#", ">", "|")):
         return None
     title = _NUMBERING.sub("", title).rstrip(": ")
     for mark in _EMPHASIS:
         if len(title) > 2 * len(mark) and title.startswith(mark) and title.endswith(mark):
-            title = title[len(mark) : -len(mark)].strip().rstrip(": ")
+            title = _NUMBERING.sub("", title[len(mark) : -len(mark)].strip()).rstrip(": ")  # "**1. Clarify**"
             break
     if (
         not title

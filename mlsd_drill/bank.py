@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from mlsd_drill.bankcache import BankCache
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_HAS_WORD = re.compile(r"[A-Za-z0-9]")
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit, in any alphabet
 
 QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference"}
 QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
@@ -169,7 +169,9 @@ def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:
     stem = doc.file.stem
     qid = v.get("id")
     if "id" in v:
-        if not isinstance(qid, str) or not SLUG.match(qid):
+        if not isinstance(qid, str):
+            c.add(("id",), f"id {qid!r} must be text: put it in quotes")
+        elif not SLUG.match(qid):
             c.add(("id",), f"id '{qid}' must be a lower-case slug like 'ad-click-prediction'")
         elif qid != stem:
             c.add(("id",), f"id '{qid}' must equal the file name '{stem}'")
@@ -271,6 +273,8 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
         if is_common:
             if qid != "*":
                 c.add(("question",), 'common.yaml must say question: "*"')
+        elif not isinstance(qid, str):
+            c.add(("question",), f"question {qid!r} must be text: put it in quotes")
         elif qid != doc.file.stem:
             c.add(("question",), f"question '{qid}' must equal the file name '{doc.file.stem}'")
     items_raw = v.get("items")
@@ -304,7 +308,9 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
         if key not in raw:
             c.add(path, f"rubric item is missing '{key}'")
     iid = raw.get("id")
-    if "id" in raw and (not isinstance(iid, str) or not SLUG.match(iid)):
+    if "id" in raw and not isinstance(iid, str):
+        c.add((*path, "id"), f"item id {iid!r} must be text: put it in quotes")
+    elif "id" in raw and not SLUG.match(iid):
         c.add((*path, "id"), f"item id '{iid}' must be a lower-case slug")
     if "stage" in raw:
         c.stage(raw["stage"], (*path, "stage"))
@@ -343,8 +349,10 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
                 ok = True
                 for k, phrase in enumerate(phrases):
                     if isinstance(phrase, (int, float)) and not isinstance(phrase, bool):
-                        phrase = str(phrase)
-                    if not isinstance(phrase, str):
+                        # YAML has already rewritten it ("010" is 8, "1:1" is 61, "0.10" is 0.1)
+                        c.add(spath, f"signal {phrase!r} was read as a number: put it in quotes to keep it as written")
+                        ok = False
+                    elif not isinstance(phrase, str):
                         c.add(spath, f"a signal is a phrase or a list of phrases, not {_kind(phrase)}")
                         ok = False
                     elif not all(_HAS_WORD.search(alt) for alt in phrase.split("|")):
@@ -513,7 +521,13 @@ def load(dirs: Sequence[Path] | None = None, *, rubrics: bool = True) -> Bank:
 def validate(paths_: Sequence[Path] | None) -> tuple[int, list[str]]:
     """Check banks; returns the number of files read and every problem as a line."""
     dirs = resolve_bank_dirs(paths_)
-    _, problems, broken = collect(dirs)
+    bank, problems, broken = collect(dirs)
+    for q in bank.questions.values():
+        # a question with no rubric file and no common items has nothing to score against
+        if q.bank is not None and q.bank not in bank.common and q.source is not None and not any(
+            (q.bank / "rubrics" / f"{q.id}{ext}").is_file() for ext in (".yaml", ".yml")
+        ):
+            problems.append(Problem(q.source, 1, f"no rubric: write rubrics/{q.id}.yaml in {q.bank}"))
     n_files = sum(len(_yaml_files(d / "questions")) + len(_yaml_files(d / "rubrics")) for d in dirs)
     lines = sorted(broken) + [str(p) for p in sorted(problems, key=lambda p: (str(p.file), p.line))]
     return n_files, lines

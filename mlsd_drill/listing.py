@@ -25,12 +25,55 @@ def _paint(text: str, key: str, colour: bool) -> str:
     return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if colour and key in _COLOURS else text
 
 
+def _cells(text: str) -> int:
+    """Columns a string takes in a terminal: wide (Chinese, Japanese, Korean) characters take two."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cells(text))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """textwrap.wrap by terminal columns: a run of wide characters with no spaces breaks anywhere."""
+    if text.isascii():
+        return textwrap.wrap(text, width)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while _cells(word) > width:  # too long for any line: cut it
+            room = width - _cells(line) - (1 if line else 0)
+            cut = 0
+            while cut < len(word) and _cells(word[: cut + 1]) <= room:
+                cut += 1
+            if cut == 0:
+                lines.append(line)
+                line = ""
+                continue
+            lines.append(f"{line} {word[:cut]}" if line else word[:cut])
+            line, word = "", word[cut:]
+        if not word:
+            continue
+        if line and _cells(line) + 1 + _cells(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines
+
+
 def render(questions: Sequence[Question], width: int | None = None, colour: bool = False) -> str:
     """The table as text: id, title (wrapped), difficulty, tags (wrapped)."""
     width = width or shutil.get_terminal_size((100, 24)).columns
     rows = [(clean(q.id), clean(q.title), q.difficulty, clean(", ".join(q.tags))) for q in questions]
     head = ("id", "title", "difficulty", "tags")
-    w_id = max(len(head[0]), *(len(r[0]) for r in rows))
+    w_id = max(len(head[0]), *(_cells(r[0]) for r in rows))
     w_diff = len(head[2])
     rest = max(20, width - w_id - w_diff - 6)  # two spaces between four columns
     w_title = max(12, rest * 3 // 5)
@@ -46,12 +89,12 @@ def render(questions: Sequence[Question], width: int | None = None, colour: bool
         )
     ]
     for qid, title, diff, tags in rows:
-        t_lines = textwrap.wrap(title, w_title) or [""]
-        g_lines = textwrap.wrap(tags, w_tags) or [""]
+        t_lines = _wrap(title, w_title) or [""]
+        g_lines = _wrap(tags, w_tags) or [""]
         for k in range(max(len(t_lines), len(g_lines))):
             cells = (
-                _paint((qid if k == 0 else "").ljust(w_id), "id", colour),
-                (t_lines[k] if k < len(t_lines) else "").ljust(w_title),
+                _paint(_pad(qid if k == 0 else "", w_id), "id", colour),
+                _pad(t_lines[k] if k < len(t_lines) else "", w_title),
                 _paint((diff if k == 0 else "").ljust(w_diff), diff, colour),
                 _paint(g_lines[k] if k < len(g_lines) else "", "dim", colour),
             )
@@ -66,4 +109,5 @@ def print_table(questions: Iterable[Question]) -> None:
         sys.stdout.write(_paint("No questions match.", "medium", colour) + "\n")
         return
     sys.stdout.write(render(qs, colour=colour))
-    sys.stdout.write(_paint(f"\n{len(qs)} questions. Start one with: mlsd drill ID", "dim", colour) + "\n")
+    count = "1 question" if len(qs) == 1 else f"{len(qs)} questions"
+    sys.stdout.write(_paint(f"\n{count}. Start one with: mlsd drill ID", "dim", colour) + "\n")

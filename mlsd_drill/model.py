@@ -134,6 +134,11 @@ class Bank:
         items = list(own.items) if own else []
         if q.bank is not None:
             items.extend(self.common.get(q.bank, ()))
+        if not items:
+            from mlsd_drill.errors import BankError
+
+            where = f" in {q.bank}" if q.bank is not None else ""
+            raise BankError(f"question '{qid}' has no rubric to score against: write rubrics/{qid}.yaml{where}")
         return Rubric(question=qid, items=tuple(items), source=own.source if own else None)
 
 

@@ -353,8 +353,13 @@ _CONTEXT_REWRITES: list[tuple[str | tuple[str, ...], re.Pattern[str], str]] = [
 _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
 )
-_TOKEN = re.compile(r"[a-z0-9]+|[,;:()\[\]]")
-_ANSWER_TOKEN = re.compile(r'[a-z0-9]+|[,;:()\[\]"]')  # answers keep double quotes: "not spam" is a name
+# A word is a run of letters and digits in any alphabet. Chinese and Japanese
+# characters are a word each, since those scripts write no spaces between words
+# (a signal of several characters then matches them in a row); Korean does.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_CHARS = rf"[{_CJK}]|[^\W_{_CJK}]+"
+_TOKEN = re.compile(rf"{_WORD_CHARS}|[,;:()\[\]]")
+_ANSWER_TOKEN = re.compile(rf'{_WORD_CHARS}|[,;:()\[\]"]')  # answers keep double quotes: "not spam" is a name
 _CLAUSE_PUNCT = frozenset(",;:()[]")
 _QUOTE_SPAN = 6  # a quote closed within this many words names something; a lone quote is ignored
 
@@ -663,9 +668,19 @@ def _swap_words(s: str, old: str, new: str, letter_after: bool = False) -> str:
     return "".join(out)
 
 
+def fold_accents(s: str) -> str:
+    """"naïve café résumé" -> "naive cafe resume": letters lose their accents, so a
+    signal and an answer match whichever way either was typed."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+
+
 def prenormalize(text: str) -> str:
     """Lower-case and rewrite the typing variants that tokenising would lose."""
     s = text.translate(_QUOTES).lower()
+    if not s.isascii():
+        s = fold_accents(s)
     if "a/b" in s:
         s = _swap_words(s, "a/b", "ab")  # a/b test -> ab test
     for p in ("p(", "p ("):

@@ -210,3 +210,45 @@ def test_empty_alternative_is_a_problem(mini_bank: Path) -> None:
     r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", 'signals: [["pairwise|", bpr]]'))
     _, problems = bank.validate([mini_bank])
     assert any("empty signal or alternative" in p for p in problems)
+
+
+def test_numbers_in_signals_and_ids_must_be_quoted(mini_bank: Path) -> None:
+    """YAML rewrites bare numbers (010 is 8, 1:1 is 61): the author is told to quote them."""
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [pairwise loss, 1:1, '0.10']"))
+    _write(mini_bank, "questions/2024.yaml", "id: 2024\ntitle: t\nprompt: p\ntags: []\ndifficulty: easy\n")
+    _, problems = bank.validate([mini_bank])
+    assert any("toy-ranker.yaml:13: signal 61 was read as a number: put it in quotes" in p for p in problems)
+    assert not any("0.1" in p for p in problems)  # quoted, so kept as written
+    assert any("2024.yaml:1: id 2024 must be text: put it in quotes" in p for p in problems)
+
+
+def test_signals_in_any_alphabet(mini_bank: Path) -> None:
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [обучающие данные, 冷启动, naïve bayes]"))
+    assert bank.validate([mini_bank])[1] == []
+    rubric = bank.load([mini_bank]).rubric_for("toy-ranker")
+    from mlsd_drill.answer import score_text
+
+    for text in ("## Data\nОбучающие данные за месяц.", "## Model\n新视频的冷启动问题。", "## Model\nA naive Bayes baseline."):
+        hit = {r.item.id: r.hit for r in score_text(text, rubric).items}
+        assert hit["pairwise"], text
+
+
+def test_a_question_without_a_rubric(mini_bank: Path, tmp_path: Path) -> None:
+    """validate names it; score and drill refuse it with one line, not a 0% result."""
+    (mini_bank / "rubrics" / "toy-ranker.yaml").unlink()
+    _, problems = bank.validate([mini_bank])
+    assert any("toy-ranker.yaml:1: no rubric: write rubrics/toy-ranker.yaml" in p for p in problems)
+    answer = tmp_path / "a.md"
+    answer.write_text("## Model\nNDCG.")
+    result = runner.invoke(app, ["score", "--bank", str(mini_bank), "toy-ranker", str(answer)])
+    assert result.exit_code == 2
+    assert "question 'toy-ranker' has no rubric to score against" in result.stderr
+    # with a common.yaml its items are the rubric: nothing to report
+    _write(
+        mini_bank,
+        "rubrics/common.yaml",
+        'question: "*"\nitems:\n  - {id: c1, stage: model, text: t, signals: [ndcg], why: w}\n',
+    )
+    assert bank.validate([mini_bank])[1] == []

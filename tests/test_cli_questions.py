@@ -100,3 +100,22 @@ def test_list_prints_bank_text_literally_and_wraps(mini_bank: Path) -> None:
     assert "[red]a[/]" in out
     assert all(len(line) <= 70 for line in out.splitlines())
     assert "\x1b" not in out  # no colour codes unless a terminal asks for them
+
+
+def test_list_wraps_wide_characters_by_terminal_columns(mini_bank: Path) -> None:
+    """A Chinese title has no spaces and each character takes two columns."""
+    import unicodedata
+
+    from mlsd_drill import bank, listing
+
+    q = mini_bank / "questions" / "toy-ranker.yaml"
+    q.write_text(q.read_text().replace("Design a toy ranker", "设计一个短视频推荐系统，支持实时个性化排序和冷启动处理"))
+    out = listing.render(list(bank.load([mini_bank]).questions.values()), width=60)
+    def cells(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    lines = out.splitlines()
+    assert max(cells(line) for line in lines) <= 60
+    assert "冷启动" in out.replace("\n", "").replace(" ", "")
+    # the difficulty column stays in line with its heading
+    assert cells(lines[1][: lines[1].index("easy")]) == cells(lines[0][: lines[0].index("difficulty")])

@@ -266,6 +266,7 @@ def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() 
         ["1. Clarify", "2) Data", "3. **Model**", "Step 4 - Serving", "Step 5: Monitoring"],
         ["CLARIFY", "DATA", "MODEL", "SERVING", "MONITORING"],
         ["clarify", "data", "model", "serve", "monitor"],  # terse notes
+        ["**1. Clarify**", "**2) Data:**", "##Model", "#Serving", "**Step 5: Monitoring**"],
     ],
 )
 def test_stage_headings_typed_without_markdown_marks(marks: list[str]) -> None:
@@ -518,3 +519,22 @@ def test_a_lead_in_that_turns_down_a_list() -> None:
     for lead in ("Monitoring, not just accuracy:", "Features (no PII):", "What I'd build:"):
         got = hits(lead + listed, r)
         assert got["detect"] and got["rerank"], lead
+
+
+@pytest.mark.parametrize(
+    ("signal", "text"),
+    [
+        ("naïve bayes", "A naive Bayes baseline."),
+        ("naive bayes", "A naïve Bayes baseline."),
+        ("résumé parsing", "Resume parsing first."),
+        ("延迟", "模型延迟很高。"),  # no spaces between words: characters in a row match
+        ("обучающие данные", "Обучающие данные за месяц."),
+    ],
+)
+def test_accents_and_other_alphabets(signal: str, text: str) -> None:
+    assert hits(text, rubric(item("x", signal)))["x"], (signal, text)
+
+
+def test_accents_do_not_make_new_words() -> None:
+    # "naïve" losing its "ï" would read as "nave"
+    assert not hits("The nave of the church.", rubric(item("x", "naïve bayes")))["x"]
