@@ -74,6 +74,8 @@ def resolve_bank_dirs(given: Sequence[Path] | None) -> list[Path]:
         d = d.expanduser()
         if d.name in ("questions", "rubrics") and not (d / "questions").is_dir():
             d = d.parent  # be kind to `--bank mybank/questions`
+        if d.exists() and not d.is_dir():
+            raise BankError(f"{d}: is a file; a bank is a folder holding questions/ and rubrics/")
         if not d.is_dir():
             raise BankError(f"{d}: no such bank folder")
         if not (d / "questions").is_dir():
@@ -508,7 +510,7 @@ def load(dirs: Sequence[Path] | None = None, *, rubrics: bool = True) -> Bank:
     warned: set[Path] = set()
     for msg in broken:
         bank.warnings.append(f"skipped {msg}")
-    for p in problems:
+    for p in sorted(problems, key=lambda p: (str(p.file), p.line)):  # each file's first line first
         if p.file in warned:
             continue
         warned.add(p.file)

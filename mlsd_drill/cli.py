@@ -293,6 +293,10 @@ def list_cmd(
         return
     from mlsd_drill import listing
 
+    if not b.questions:
+        # nothing to filter: every file was skipped (the warnings above say why) or the bank is empty
+        sys.stderr.write("mlsd: error: no usable questions in the bank\n")
+        raise typer.Exit(int(ExitCode.USAGE))
     listing.print_table(questions)
 
 
@@ -350,7 +354,11 @@ def bank_validate(
 
         sys.stdout.write(clean(line) + "\n")
     if problems:
-        sys.stderr.write(f"{len(problems)} problem(s) in {n_files} files\n")
+        n = len(problems)
+        files = len({line.split(":", 1)[0] for line in problems})
+        sys.stderr.write(
+            f"{n} problem{'' if n == 1 else 's'} in {files} of the {n_files} file{'' if n_files == 1 else 's'} read\n"
+        )
         raise typer.Exit(int(ExitCode.PROBLEMS))
     sys.stderr.write(f"ok: {n_files} files, no problems\n")
 

@@ -174,6 +174,10 @@ def loads(text: str, path: Path) -> Located:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
         what = e.problem or e.context or "invalid YAML"
+        if e.context and e.context_mark is not None and e.context_mark.line + 1 != line:
+            # "found unexpected end of stream" at the end says little; say where it began:
+            # "while scanning a quoted scalar" on line 2
+            what += f" ({e.context} that starts on line {e.context_mark.line + 1})"
         raise BankError(f"{path}:{line}: YAML error: {what}") from None
     except yaml.YAMLError as e:
         raise BankError(f"{path}: YAML error: {str(e).splitlines()[0]}") from None

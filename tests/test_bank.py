@@ -252,3 +252,18 @@ def test_a_question_without_a_rubric(mini_bank: Path, tmp_path: Path) -> None:
         'question: "*"\nitems:\n  - {id: c1, stage: model, text: t, signals: [ndcg], why: w}\n',
     )
     assert bank.validate([mini_bank])[1] == []
+
+
+def test_messages_point_where_the_author_must_look(tmp_path: Path) -> None:
+    root = tmp_path / "b"
+    _write(root, "questions/q1.yaml", 'id: q1\ntitle: "T\nprompt: P\n')
+    result = runner.invoke(app, ["bank", "validate", str(root)])
+    assert "q1.yaml:4: YAML error: found unexpected end of stream" in result.stdout
+    assert "(while scanning a quoted scalar that starts on line 2)" in result.stdout
+    assert "1 problem in 1 of the 1 file read" in result.stderr
+    # every question skipped: an error, not an empty table
+    result = runner.invoke(app, ["list", "--bank", str(root)])
+    assert result.exit_code == 2 and "no usable questions in the bank" in result.stderr
+    # a file given as a bank
+    result = runner.invoke(app, ["list", "--bank", str(root / "questions" / "q1.yaml")])
+    assert result.exit_code == 2 and "is a file; a bank is a folder" in result.stderr
