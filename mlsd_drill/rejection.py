@@ -7,8 +7,10 @@ a possible cue (`Sentence.has_cue`). Two kinds of rejection are read:
 - a cue before the point, in its clause: "no velocity features", "I'd skip
   A/B testing", "not worried about a feedback loop"; unless it embraces a remedy
   ("no leakage", "features don't leak"), states a requirement ("must not exceed
-  100 ms", "make sure we don't show blocked people"), names an alternative
-  ("click vs no click") or sits in a condition ("if the model times out, ...");
+  100 ms", "make sure we don't show blocked people", "never deploy without a
+  validation gate"), names an alternative ("click vs no click"), lists a
+  filter's criteria ("filter: not sold out, not already registered") or sits
+  in a condition ("if the model times out, ...");
 - a verdict after the point: "A/B testing is overkill", "OCR can wait",
   "drift detection - no", "X, but I don't think we need it", "that's a
   different team's problem", "Graph embeddings, node2vec - overkill."
@@ -52,11 +54,15 @@ _SKIPPERS = SUBJECTS | {"be", "been", "can", "could", "would", "will", "d", "ll"
 # "make sure we never show blocked people": a requirement, not a rejection
 _ASSURANCE = frozenset({"sure", "ensure", "ensures", "ensuring", "guarantee", "guarantees"})
 # "we don't count a win until the other person accepts": a condition on the point
-_UNTIL = frozenset({"until", "unless", "till"})
+_UNTIL = frozenset({"until", "unless", "till", "without"})
 # "OCR can wait", "re-ranking is out for v1"
 _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "also", "s"})
 # "but I don't think we need it": a dismissal points back with one of these.
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
+# "Candidate filter: within the radius, not sold out, not already registered"
+_FILTER_WORDS = frozenset(
+    "filter filters filtered filtering exclude excludes excluded excluding eligible eligibility".split()
+)
 _OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issue", "discussion", "job"})
 
 
@@ -107,6 +113,8 @@ def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
                 w2 for w2, c2 in zip(words[j + 1 :], clause[j + 1 :], strict=False) if c2 == cl
             )
             and not (w in ("no", "without") and j > 0 and words[j - 1] in CONDITION_WORDS)
+            and not (w == "without" and _negated_before(words, clause, j))
+            and not _states_a_filter(words, j)
             and not _in_condition(words, clause, j)
         ):
             if (
@@ -219,6 +227,21 @@ def _in_condition(words: list[str], clause: list[int], j: int) -> bool:
             return True
         k -= 1
     return False
+
+
+
+
+def _states_a_filter(words: list[str], j: int) -> bool:
+    """Is the "not" at j one of the criteria of a filter ("Candidate filter: within
+    the radius, not sold out, not already registered"), rather than a rejection?"""
+    return words[j] == "not" and bool(_FILTER_WORDS.intersection(words[:j]))
+
+
+def _negated_before(words: list[str], clause: list[int], j: int) -> bool:
+    """Is "without" at j the second half of a double negative ("I would not deploy
+    a model without an evaluation gate", "no training on photos without consent")?"""
+    cl = clause[j]
+    return any(words[k] in ("not", "never", "no") for k in range(max(0, j - 10), j) if clause[k] == cl)
 
 
 def _names_time(words: list[str], k: int) -> bool:

@@ -472,6 +472,12 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         # a "not" inside a condition rejects nothing
         ("If the scorer doesn't answer in time we show popular videos.", "popular", True),
         ("We don't show popular videos.", "popular", False),
+        # a double negative is a requirement; a filter's "not" is one of its criteria
+        ("I would not deploy a retrained model without a validation gate.", "gate", True),
+        ("No training on their photos without consent.", "consent", True),
+        ("We serve without a validation gate.", "gate", False),
+        ("Candidate filter: within the radius, not sold out, not already registered.", "registered", True),
+        ("We are not worried about users already registered.", "registered", False),
     ],
 )
 def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
@@ -498,6 +504,9 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("cluster", "cluster randomisation"),
         item("onboarding", "onboarding"),
         item("spam", "spam filtering"),
+        item("gate", "validation gate"),
+        item("consent", "consent"),
+        item("registered", "already registered"),
         item("negative", "negative label"),
         item("position", "position bias"),
     )
