@@ -59,6 +59,7 @@ _UNTIL = frozenset({"until", "unless", "till", "without"})
 _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "also", "s"})
 # "but I don't think we need it": a dismissal points back with one of these.
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
+_NOT = frozenset({"not", "never"})
 # "Candidate filter: within the radius, not sold out, not already registered"
 _FILTER_WORDS = frozenset(
     "filter filters filtered filtering exclude excludes excluded excluding eligible eligibility".split()
@@ -95,6 +96,10 @@ def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
             continue
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
+        if (w.startswith("skip") or w in AVOID_CUES or w == "forget") and _NOT.intersection(
+            words[max(0, j - 2) : j]
+        ):
+            return False  # "we won't skip the A/B test", "never ignore drift": a double negative insists
         if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
             return True
         if (
@@ -227,8 +232,6 @@ def _in_condition(words: list[str], clause: list[int], j: int) -> bool:
             return True
         k -= 1
     return False
-
-
 
 
 def _states_a_filter(words: list[str], j: int) -> bool:

@@ -478,6 +478,9 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ("We serve without a validation gate.", "gate", False),
         ("Candidate filter: within the radius, not sold out, not already registered.", "registered", True),
         ("We are not worried about users already registered.", "registered", False),
+        # "won't skip" insists
+        ("We won't skip the A/B test, even with little traffic.", "ab", True),
+        ("Never ignore the feedback loop.", "loop", True),
     ],
 )
 def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
