@@ -72,7 +72,8 @@ class TerminalPrompter:
 
         self.out.print(report.question_panel(question, {st.name: st.budget for st in state.stages}))
         if state.minutes:
-            self.out.print(Text(f"Time scaled to {state.minutes:g} minutes in all.", style="dim"))
+            unit = "minute" if state.minutes == 1 else "minutes"
+            self.out.print(Text(f"Time scaled to {state.minutes:g} {unit} in all.", style="dim"))
         if state.strict:
             self.out.print(
                 Text("Strict: each stage is submitted automatically when its time runs out.", style="dim")
