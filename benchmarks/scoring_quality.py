@@ -34,7 +34,9 @@ CORPORA = {
     "corpus3": ROOT / "tests" / "corpus3",  # 28 answers: the seven other questions
     "corpus4": ROOT / "tests" / "corpus4",  # 30 answers: all fifteen questions, six styles
     "corpus5": ROOT / "tests" / "corpus5",  # 30 answers: all fifteen questions, eight styles, written blind
-    "corpus6": ROOT / "tests" / "corpus6",  # 30 answers: all fifteen questions, written after session 3 (held out)
+    "corpus6": ROOT / "tests" / "corpus6",  # 30 answers: all fifteen questions, written after session 3
+    # 30 answers: all fifteen questions, nine voices, nine layouts, written after session 4 (held out)
+    "corpus7": ROOT / "tests" / "corpus7",
     # 12 answers to three questions of a bank someone else wrote from docs/bank-format.md alone
     "corpus-outside": ROOT / "tests" / "corpus-outside",
 }
