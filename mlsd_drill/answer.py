@@ -30,7 +30,7 @@ _WORD = re.compile(r"[a-z]+")
 # Headings typed without Markdown marks: "**Data**", "Serving:", "3. Model",
 # "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
-_EMPHASIS = ("**", "__", "*", "_")
+_EMPHASIS = ("**", "__", "*", "_")  # bold first
 MAX_PSEUDO_WORDS = 6
 _BARE_STAGE_WORDS = frozenset(
     "clarify clarifying clarification data model models modeling modelling serve serving deployment "
@@ -80,18 +80,17 @@ def _pseudo_heading(line: str) -> str | None:
     if not title or title.startswith(("-", "+", "#", ">", "|")):
         return None
     title = _NUMBERING.sub("", title).rstrip(": ")
-    for mark in _EMPHASIS:
+    bold = False
+    for mark in _EMPHASIS[:2]:
         if len(title) > 2 * len(mark) and title.startswith(mark) and title.endswith(mark):
             title = _NUMBERING.sub("", title[len(mark) : -len(mark)].strip()).rstrip(": ")  # "**1. Clarify**"
+            bold = True
             break
-    if (
-        not title
-        or any(ch in title for ch in ":.!?*`[]")
-        or len(title.split()) > MAX_PSEUDO_WORDS
-        or not stages_of_heading(title)
-    ):
+    if not title or any(ch in title for ch in ":.!?*`[]") or len(title.split()) > MAX_PSEUDO_WORDS + 4 * bold:
         return None
-    return title
+    # a bold line of its own is a heading whatever it says ("**Keeping it working**"; the walk
+    # through the stages places it); a plain line only when it names a stage
+    return title if bold or stages_of_heading(title) else None
 
 
 def _says_more_than_a_stage(title: str) -> bool:

@@ -267,11 +267,14 @@ def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() 
         ["CLARIFY", "DATA", "MODEL", "SERVING", "MONITORING"],
         ["clarify", "data", "model", "serve", "monitor"],  # terse notes
         ["**1. Clarify**", "**2) Data:**", "##Model", "#Serving", "**Step 5: Monitoring**"],
+        # bold lines in the candidate's own words: the walk through the stages places them
+        ["**Questions first**", "**What we learn from before anyone uses it**", "**From the photo to the list**",
+         "**Running it for real**", "**Keeping it working**"],
     ],
 )
 def test_stage_headings_typed_without_markdown_marks(marks: list[str]) -> None:
     text = "Intro line.\n\n" + "".join(f"{m}\n{st} text.\n\n" for m, st in zip(marks, "cdmsw", strict=True))
-    assert stages(text) == [
+    assert [(st, body.split("\n\n")[-1]) for st, body in stages(text)] == [
         (None, "Intro line."), ("clarify", "c text."), ("data", "d text."), ("model", "m text."),
         ("serve", "s text."), ("monitor", "w text."),
     ]
