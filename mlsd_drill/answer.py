@@ -30,7 +30,7 @@ _WORD = re.compile(r"[a-z]+")
 # Headings typed without Markdown marks: "**Data**", "Serving:", "3. Model",
 # "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
-_EMPHASIS = ("**", "__", "*", "_")  # bold first
+_BOLD = ("**", "__")
 MAX_PSEUDO_WORDS = 6
 _BARE_STAGE_WORDS = frozenset(
     "clarify clarifying clarification data model models modeling modelling serve serving deployment "
@@ -70,18 +70,19 @@ def _heading_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
 
 
 def _pseudo_heading(line: str) -> str | None:
-    """The title of a line that stands as a stage heading without Markdown marks, or None.
+    """The title of a line that stands as a heading without Markdown marks, or None.
 
-    Only a short line naming a stage counts ("**Data**", "Serving:", "3. Model",
-    "clarify"); a line that goes on after its colon ("Serving: a REST endpoint")
-    or ends a sentence ("Then monitoring.") is text, not a heading.
+    A short line naming a stage counts ("Serving:", "3. Model", "clarify"), and
+    so does a bold line of its own, whatever it says ("**Keeping it working**");
+    a line that goes on after its colon ("Serving: a REST endpoint") or ends a
+    sentence ("Then monitoring.") is text, not a heading.
     """
     title = re.sub(r"^#{1,6}(?=\w)", "", line.strip())  # "##Clarify": a heading missing its space
     if not title or title.startswith(("-", "+", "#", ">", "|")):
         return None
     title = _NUMBERING.sub("", title).rstrip(": ")
     bold = False
-    for mark in _EMPHASIS[:2]:
+    for mark in _BOLD:
         if len(title) > 2 * len(mark) and title.startswith(mark) and title.endswith(mark):
             title = _NUMBERING.sub("", title[len(mark) : -len(mark)].strip()).rstrip(": ")  # "**1. Clarify**"
             bold = True
