@@ -42,7 +42,7 @@ class Located:
     def key_line(self, key: str) -> int:
         """The line of a top-level key, without a second parse for fast-read documents."""
         if self.fast and not self.lines and self.text is not None:
-            m = re.search(rf"(?m)^{re.escape(key)}\s*:", self.text)
+            m = re.search(rf"""(?m)^(["']?){re.escape(key)}\1\s*:""", self.text)  # id: or "id":
             return self.text.count("\n", 0, m.start()) + 1 if m else 1
         return self.line((key,))
 

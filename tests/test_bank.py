@@ -267,3 +267,14 @@ def test_messages_point_where_the_author_must_look(tmp_path: Path) -> None:
     # a file given as a bank
     result = runner.invoke(app, ["list", "--bank", str(root / "questions" / "q1.yaml")])
     assert result.exit_code == 2 and "is a file; a bank is a folder" in result.stderr
+
+
+def test_duplicate_id_written_as_a_quoted_key_is_reported_at_its_line(mini_bank: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    _write(
+        other,
+        "questions/toy-ranker.yaml",
+        '# my bank\n# copied\n"id": toy-ranker\ntitle: T\nprompt: P\ntags: [a]\ndifficulty: easy\n',
+    )
+    _, problems = bank.validate([mini_bank, other])
+    assert any("toy-ranker.yaml:3: duplicate question id 'toy-ranker'" in p for p in problems), problems
