@@ -530,6 +530,16 @@ def validate(paths_: Sequence[Path] | None) -> tuple[int, list[str]]:
             (q.bank / "rubrics" / f"{q.id}{ext}").is_file() for ext in (".yaml", ".yml")
         ):
             problems.append(Problem(q.source, 1, f"no rubric: write rubrics/{q.id}.yaml in {q.bank}"))
+    for d in dirs:
+        for folder in (d / "questions", d / "rubrics"):
+            for p in sorted(folder.iterdir()) if folder.is_dir() else ():
+                # what an author put in the bank but the loader passes over
+                if p.is_dir():
+                    problems.append(Problem(p, 0, "folders inside a bank's questions/ and rubrics/ are not read"))
+                elif p.suffix.lower() in (".yaml", ".yml") and p.suffix not in (".yaml", ".yml"):
+                    problems.append(Problem(p, 0, f"not read: name it {p.stem}{p.suffix.lower()}"))
+                elif p.is_symlink() and not p.exists():
+                    problems.append(Problem(p, 0, "a link to nothing"))
     n_files = sum(len(_yaml_files(d / "questions")) + len(_yaml_files(d / "rubrics")) for d in dirs)
     lines = sorted(broken) + [str(p) for p in sorted(problems, key=lambda p: (str(p.file), p.line))]
     return n_files, lines

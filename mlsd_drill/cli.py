@@ -357,7 +357,8 @@ def bank_validate(
         n = len(problems)
         files = len({line.split(":", 1)[0] for line in problems})
         sys.stderr.write(
-            f"{n} problem{'' if n == 1 else 's'} in {files} of the {n_files} file{'' if n_files == 1 else 's'} read\n"
+            f"{n} problem{'' if n == 1 else 's'} in {files} file{'' if files == 1 else 's'}"
+            f" ({n_files} bank file{'' if n_files == 1 else 's'} read)\n"
         )
         raise typer.Exit(int(ExitCode.PROBLEMS))
     sys.stderr.write(f"ok: {n_files} files, no problems\n")

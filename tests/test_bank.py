@@ -260,7 +260,7 @@ def test_messages_point_where_the_author_must_look(tmp_path: Path) -> None:
     result = runner.invoke(app, ["bank", "validate", str(root)])
     assert "q1.yaml:4: YAML error: found unexpected end of stream" in result.stdout
     assert "(while scanning a quoted scalar that starts on line 2)" in result.stdout
-    assert "1 problem in 1 of the 1 file read" in result.stderr
+    assert "1 problem in 1 file (1 bank file read)" in result.stderr
     # every question skipped: an error, not an empty table
     result = runner.invoke(app, ["list", "--bank", str(root)])
     assert result.exit_code == 2 and "no usable questions in the bank" in result.stderr
@@ -278,3 +278,13 @@ def test_duplicate_id_written_as_a_quoted_key_is_reported_at_its_line(mini_bank:
     )
     _, problems = bank.validate([mini_bank, other])
     assert any("toy-ranker.yaml:3: duplicate question id 'toy-ranker'" in p for p in problems), problems
+
+
+def test_validate_names_what_the_loader_passes_over(mini_bank: Path) -> None:
+    _write(mini_bank, "questions/extra/q.yaml", "id: q\n")
+    _write(mini_bank, "questions/Other.YAML", "id: other\n")
+    (mini_bank / "rubrics" / "gone.yaml").symlink_to(mini_bank / "nowhere.yaml")
+    _, problems = bank.validate([mini_bank])
+    assert any(p.endswith("questions/extra: folders inside a bank's questions/ and rubrics/ are not read") for p in problems)
+    assert any(p.endswith("Other.YAML: not read: name it Other.yaml") for p in problems)
+    assert any(p.endswith("gone.yaml: a link to nothing") for p in problems)
