@@ -98,9 +98,9 @@ def question_panel(q: Question, budgets: dict[str, float] | None = None) -> Rend
 
 
 def _indented(text: Text, left: int = 2) -> RenderableType:
-    from rich.padding import Padding
+    from rich.text import Text
 
-    return Padding(text, (0, 0, 0, left))
+    return Hanging(Text(" " * left), text)
 
 
 def question_detail(q: Question, rubric: Rubric | None) -> list[RenderableType]:
@@ -114,10 +114,10 @@ def question_detail(q: Question, rubric: Rubric | None) -> list[RenderableType]:
         out.append(head)
         out.append(_indented(literal(s.prompt)))
         for h in s.hints:
-            out.append(_indented(literal(f"hint: {h}", "dim")))
+            out.append(Hanging(Text("  hint: ", style="dim"), literal(h, "dim")))
         for f in q.followups:
             if f.stage == s.name:
-                out.append(_indented(literal(f"follow-up: {f.ask}", "italic")))
+                out.append(Hanging(Text("  follow-up: ", style="italic"), literal(f.ask, "italic")))
     if rubric is not None:
         out.append(Text("\nRubric", style="bold"))
         for st in STAGES:
@@ -126,10 +126,9 @@ def question_detail(q: Question, rubric: Rubric | None) -> list[RenderableType]:
                 continue
             out.append(Text(f"  {st}", style="bold cyan"))
             for i in items:
-                line = Text("- ")
-                line.append(clean(i.text))
+                line = literal(i.text)
                 line.append(f"  (w{i.weight}, {i.level}{', common' if i.common else ''})", style="dim")
-                out.append(_indented(line, 4))
+                out.append(Hanging(Text("    - "), line))
     return out
 
 

@@ -119,3 +119,14 @@ def test_list_wraps_wide_characters_by_terminal_columns(mini_bank: Path) -> None
     assert "冷启动" in out.replace("\n", "").replace(" ", "")
     # the difficulty column stays in line with its heading
     assert cells(lines[1][: lines[1].index("easy")]) == cells(lines[0][: lines[0].index("difficulty")])
+
+
+def test_show_rubric_wraps_under_the_text_without_padding() -> None:
+    """Long items and follow-ups continue under their own text; no line ends in spaces."""
+    result = runner.invoke(app, ["show", "fraud-detection", "--rubric"], env={"COLUMNS": "70"})
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 70 and not line.endswith(" ") for line in lines)
+    item = next(k for k, line in enumerate(lines) if line.startswith("    - Pins down volume"))
+    assert lines[item + 1].startswith("      ") and lines[item + 1][6] != " "
+    ask = next(k for k, line in enumerate(lines) if line.startswith("  follow-up: The fraud team"))
+    assert lines[ask + 1].startswith(" " * 13) and lines[ask + 1][13] != " "
