@@ -327,10 +327,11 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         Text(_pct(rec.self_score), style="bold"),
     ]
     if timed:
+        over_all = sum(s.get("overtime") or 0.0 for s in rec.stages)
         total += [
             mmss(sum(s.get("elapsed") or 0 for s in rec.stages)),
             mmss(sum(s.get("budget") or 0 for s in rec.stages)),
-            "",
+            Text(f"+{mmss(over_all)}" if over_all >= 1 else "-", style="red" if over_all >= 1 else "dim"),
         ]
     t.add_row(*total)
     out += [t, Text(""), level_text(rec.level)]
@@ -347,9 +348,23 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
                 out.append(Text("\nReference notes for those stages", style="bold"))
                 for s in stages_missed:
                     out.append(Text(f"\n{STAGE_TITLES[s]}", style="bold cyan"))
-                    out.append(literal(reference[s]))
+                    out += notes_block(reference[s])
     else:
         out.append(Text("\nYou covered every point on the rubric.", style="bold green"))
+    return out
+
+
+def notes_block(text: str) -> list[RenderableType]:
+    """Reference notes line by line, a bullet's wrapped lines hanging under its text."""
+    import re
+
+    from rich.text import Text
+
+    out: list[RenderableType] = []
+    for line in text.strip().splitlines():
+        m = re.match(r"(\s*(?:[-*+]|\d{1,2}[.)])\s+)(.*)", line)
+        lead, body = (m.group(1), m.group(2)) if m else (line[: len(line) - len(line.lstrip())], line.strip())
+        out.append(Hanging(Text(lead), literal(body)))
     return out
 
 
@@ -364,19 +379,19 @@ def session_transcript(rec: Any) -> list[RenderableType]:
     head = Text()
     head.append(clean(rec.title), style="bold")
     head.append(f"   {rec.ended_at[:16].replace('T', ' ')} UTC · {rec.kind} · session {rec.id}", style="dim")
-    out: list[RenderableType] = [head]
+    out: list[RenderableType] = [Hanging(Text(""), head)]
     for s in rec.stages:
         out.append(Rule(Text(STAGE_TITLES.get(s["stage"], s["stage"]), style="bold cyan"), align="left"))
         body = (s.get("answer") or "").strip()
-        out.append(literal(body) if body else Text("(nothing written)", style="dim"))
+        out.append(Hanging(Text(""), literal(body)) if body else Text("(nothing written)", style="dim"))
         if s.get("followup_ask"):
-            q = Text("\nInterviewer: ", style="bold magenta")
-            q.append(clean(s["followup_ask"]))
-            out.append(q)
-            out.append(literal((s.get("followup_reply") or "").strip() or "(no reply)"))
+            out.append(Text(""))
+            out.append(Hanging(Text("Interviewer: ", style="bold magenta"), literal(s["followup_ask"])))
+            reply = (s.get("followup_reply") or "").strip()
+            out.append(Hanging(Text("You: ", style="bold"), literal(reply) if reply else Text("(no reply)", style="dim")))
         hits = [i for i in rec.items if i["stage"] == s["stage"] and i["self_hit"]]
         for i in hits:
-            out.append(literal(f"  ✓ {i['text']}", "green"))
+            out.append(Hanging(Text("  ✓ ", style="green"), literal(i["text"], "green")))
     return out
 
 

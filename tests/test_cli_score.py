@@ -147,3 +147,16 @@ def test_save_keeps_every_word_of_the_file(tmp_path: Path) -> None:
         sid = json.loads(result.stdout)["session"]
         review = runner.invoke(app, ["review", sid]).stdout
         assert all(w in review for w in words), review
+
+
+def test_review_reads_cleanly_at_80_columns(tmp_path: Path) -> None:
+    """A saved session's transcript: the reply marked as the candidate's, reference bullets
+    hanging under their text, no line padded with trailing spaces."""
+    f = tmp_path / "a.md"
+    f.write_text("## Clarify\nCard payments, 2k TPS at peak.\n\n## Data\nChargebacks as labels.\n")
+    sid = json.loads(runner.invoke(app, ["score", "fraud-detection", str(f), "--save", "--json"]).stdout)["session"]
+    out = runner.invoke(app, ["review", sid], env={"COLUMNS": "80"}).stdout
+    lines = out.splitlines()
+    assert all(not line.endswith(" ") for line in lines)
+    bullet = next(k for k, line in enumerate(lines) if line.startswith("- ") and len(line) > 70)
+    assert lines[bullet + 1].startswith("  ") and lines[bullet + 1][2] != " "
