@@ -598,11 +598,13 @@ def next_cmd(bank: BankOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         _print_json(rec.to_json())
         return
-    from mlsd_drill.report import console, literal
+    from rich.text import Text
+
+    from mlsd_drill.report import Hanging, console, literal
 
     out = console()
-    out.print(literal(f"{rec.question.id}  {rec.question.title}", "bold"))
-    out.print(literal(rec.reason, "dim"))
+    out.print(Hanging(literal(f"{rec.question.id}  ", "bold"), literal(rec.question.title, "bold")))
+    out.print(Hanging(Text(""), literal(rec.reason, "dim")))
     out.print(literal(f"Start it with: mlsd drill {rec.question.id}", "dim"))
 
 

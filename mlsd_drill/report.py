@@ -430,11 +430,11 @@ def stats_view(s: Any) -> list[RenderableType]:
         return [Text("No practice recorded yet. Start with `mlsd drill`.", style="yellow")]
     out: list[RenderableType] = []
     head = Text()
-    head.append(f"{s.sessions} sessions", style="bold")
+    head.append(f"{s.sessions} session{'' if s.sessions == 1 else 's'}", style="bold")
     head.append(f" · streak {s.streak} day{'s' if s.streak != 1 else ''} (best {s.best_streak})")
     if s.last_practice:
         head.append(f" · last {s.last_practice[:10]}", style="dim")
-    out.append(head)
+    out.append(Hanging(Text(""), head))
 
     t = _table("Score trend (self-score, oldest → newest)")
     t.add_column("")
@@ -456,20 +456,22 @@ def stats_view(s: Any) -> list[RenderableType]:
 
     if s.stage_avg:
         weakest = sorted(s.stage_avg.items(), key=lambda kv: kv[1])[:2]
-        line = Text("\nWeakest stages: ", style="bold")
-        line.append(", ".join(f"{STAGE_TITLES[k].lower()} ({v:.0f}%)" for k, v in weakest))
-        out.append(line)
+        out.append(Text(""))
+        out.append(
+            Hanging(
+                Text("Weakest stages: ", style="bold"),
+                Text(", ".join(f"{STAGE_TITLES[k].lower()} ({v:.0f}%)" for k, v in weakest)),
+            )
+        )
     if s.tag_avg:
-        line = Text("Weakest tags: ", style="bold")
-        line.append(", ".join(f"{clean(k)} ({v[0]:.0f}%, {v[1]}×)" for k, v in list(s.tag_avg.items())[:3]))
-        out.append(line)
+        tags = ", ".join(f"{clean(k)} ({v[0]:.0f}%, {v[1]}×)" for k, v in list(s.tag_avg.items())[:3])
+        out.append(Hanging(Text("Weakest tags: ", style="bold"), Text(tags)))
     if s.missed_items:
         out.append(Text("\nMissed most often", style="bold"))
         for m in s.missed_items:
-            line = Text(f"  {m['missed']}/{m['seen']}  ", style="red")
-            line.append(clean(m["text"]))
-            line.append(f"  [{m['stage']}]", style="dim")
-            out.append(line)
+            body = literal(m["text"])
+            body.append(f"  [{m['stage']}]", style="dim")
+            out.append(Hanging(Text(f"  {m['missed']}/{m['seen']}  ", style="red"), body))
     if s.time:
         tt = _table("\nTime management (timed drills)")
         for col in ("stage", "avg used", "budget", "avg overtime", "ran over"):

@@ -160,3 +160,15 @@ def test_review_reads_cleanly_at_80_columns(tmp_path: Path) -> None:
     assert all(not line.endswith(" ") for line in lines)
     bullet = next(k for k, line in enumerate(lines) if line.startswith("- ") and len(line) > 70)
     assert lines[bullet + 1].startswith("  ") and lines[bullet + 1][2] != " "
+
+
+def test_stats_and_next_after_one_saved_answer(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text("## Clarify\nCard payments, 2k TPS at peak.\n")
+    runner.invoke(app, ["score", "fraud-detection", str(f), "--save"])
+    lines = runner.invoke(app, ["stats"], env={"COLUMNS": "80"}).stdout.splitlines()
+    assert lines[0].startswith("1 session · streak 1 day")
+    missed = next(k for k, line in enumerate(lines) if line.startswith("  1/1  "))
+    assert lines[missed + 1].startswith("       ") and lines[missed + 1][7] != " "
+    out = runner.invoke(app, ["next"], env={"COLUMNS": "80"}).stdout
+    assert "Start it with: mlsd drill " in out and not any(line.endswith(" ") for line in out.splitlines())
