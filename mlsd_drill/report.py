@@ -381,6 +381,7 @@ def session_transcript(rec: Any) -> list[RenderableType]:
     head.append(f"   {rec.ended_at[:16].replace('T', ' ')} UTC · {rec.kind} · session {rec.id}", style="dim")
     out: list[RenderableType] = [Hanging(Text(""), head)]
     for s in rec.stages:
+        out.append(Text(""))
         out.append(Rule(Text(STAGE_TITLES.get(s["stage"], s["stage"]), style="bold cyan"), align="left"))
         body = (s.get("answer") or "").strip()
         out.append(Hanging(Text(""), literal(body)) if body else Text("(nothing written)", style="dim"))
