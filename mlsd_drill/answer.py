@@ -31,6 +31,7 @@ _WORD = re.compile(r"[a-z]+")
 # "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
 _BOLD = ("**", "__")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 MAX_PSEUDO_WORDS = 6
 _BARE_STAGE_WORDS = frozenset(
     "clarify clarifying clarification data model models modeling modelling serve serving deployment "
@@ -186,7 +187,15 @@ def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None
     marks count too, at level 0 (above any Markdown heading)."""
     blocks: list[tuple[tuple[str, int] | None, list[str]]] = [(None, [])]
     i = 0
+    fence = ""  # the fence of the code block we are in: "# a comment" there is code, not a heading
     while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if m and (not fence or (m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence))):
+            fence = "" if fence else m.group(1)
+        if fence or m:
+            blocks[-1][1].append(lines[i])
+            i += 1
+            continue
         found = _heading_at(lines, i)
         if found is None and pseudo and (title := _pseudo_heading(lines[i])) is not None:
             found = (title, 0, 1)

@@ -280,6 +280,13 @@ def test_stage_headings_typed_without_markdown_marks(marks: list[str]) -> None:
     ]
 
 
+def test_code_blocks_hold_no_headings() -> None:
+    """A comment in a code block ("# train the model") is code, not a stage heading."""
+    text = "## Data\nd\n\n```python\n# train the model\nfit()\n## Serving\n```\nd2\n\n## Serving\ns\n"
+    assert [st for st, _ in stages(text)] == ["data", "serve"]
+    assert stages("Intro\n\n~~~\n**Data**\n~~~\nClarify:\nc\n\nData:\nd\n")[0][0] is None
+
+
 def test_a_heading_can_make_a_point() -> None:
     r = rubric(item("goal", "success look like"))
     assert hits("## First, what does success look like?\nMore tickets sold.", r)["goal"]
