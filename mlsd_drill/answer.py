@@ -31,7 +31,10 @@ _WORD = re.compile(r"[a-z]+")
 # "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
 _BOLD = ("**", "__")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")  # at any depth: a list item may hold a code block
+_LETTERS = re.compile(r"[^\W\d_]+")
+_FILLER = frozenset("and the of step stage part my our".split())
+MIN_BODY_WORDS = 8  # a heading's own words count only over a section with this much in it
 MAX_PSEUDO_WORDS = 6
 _BARE_STAGE_WORDS = frozenset(
     "clarify clarifying clarification data model models modeling modelling serve serving deployment "
@@ -70,17 +73,25 @@ def _heading_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
     return None
 
 
-def _pseudo_heading(line: str) -> str | None:
-    """The title of a line that stands as a heading without Markdown marks, or None.
+def _pseudo_heading(line: str) -> tuple[str, int] | None:
+    """The title of a line that stands as a heading without Markdown marks, and its
+    kind as a level (bold, "#" without a space, numbered, capitals, "Label:", bare
+    word: each kind its own level below Markdown's), or None.
 
-    A short line naming a stage counts ("Serving:", "3. Model", "clarify"), and
-    so does a bold line of its own, whatever it says ("**Keeping it working**");
-    a line that goes on after its colon ("Serving: a REST endpoint") or ends a
-    sentence ("Then monitoring.") is text, not a heading.
+    A short line that is a stage's name counts ("Serving:", "3. Model", "clarify"),
+    and so does a bold line of its own, whatever it says ("**Keeping it working**");
+    a line that goes on after its colon ("Serving: a REST endpoint"), ends a
+    sentence ("Then monitoring.") or only mentions a stage ("velocity features per
+    card") is text, not a heading.
     """
-    title = re.sub(r"^#{1,6}(?=\w)", "", line.strip())  # "##Clarify": a heading missing its space
+    if len(line) - len(line.lstrip(" ")) > 3 or line.startswith("\t"):
+        return None  # indented: code or a list item's continuation
+    stripped = line.strip()
+    title = re.sub(r"^#{1,6}(?=\w)", "", stripped)  # "##Clarify": a heading missing its space
+    hashed = title != stripped
     if not title or title.startswith(("-", "+", "#", ">", "|")):
         return None
+    numbered = bool(_NUMBERING.match(title))
     title = _NUMBERING.sub("", title).rstrip(": ")
     bold = False
     for mark in _BOLD:
@@ -90,26 +101,38 @@ def _pseudo_heading(line: str) -> str | None:
             break
     if not title or any(ch in title for ch in ":.!?*`[]") or len(title.split()) > MAX_PSEUDO_WORDS + 4 * bold:
         return None
-    # a bold line of its own is a heading whatever it says ("**Keeping it working**"; the walk
-    # through the stages places it); a plain line only when it names a stage
-    return title if bold or stages_of_heading(title) else None
+    if not bold and not (stages_of_heading(title) and _only_stage_words(title)):
+        return None
+    kinds = (bold, hashed, numbered, title.isupper(), stripped.endswith(":"), True)
+    return title, -1 - kinds.index(True)
+
+
+def _only_stage_words(title: str) -> bool:
+    """Is a heading a stage's name and no more ("Data", "Training data", "3. Model and metrics")?"""
+    return all(w in STAGE_WORDS or w in STAGES or w in _FILLER for w in _LETTERS.findall(title.lower()))
 
 
 def _says_more_than_a_stage(title: str) -> bool:
     """Whether a heading carries words of its own ("Business goal", "Scope and
     assumptions"), not only a stage's name ("Serving", "3. Data and modelling")."""
-    return any(w not in _BARE_STAGE_WORDS for w in _WORD.findall(title.lower()))
+    return any(w not in _BARE_STAGE_WORDS for w in _LETTERS.findall(title.lower()))
 
 
 def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
     """The stage each heading opens, or None for a heading that stays in the current stage.
 
-    A heading naming a stage opens it; one naming several ("Training data") opens
-    the one that comes right after the stage before it, else the first it names.
-    Headings in the candidate's own words ("What I'd ask first", "Keeping it
-    working") at the level of the stage headings take the stages the walk skips,
-    when exactly as many stages are skipped as such headings stand in the gap (so
-    five headings at one level, none naming a stage, walk through all five).
+    Headings open stages at the stage level, the level most stage-naming headings
+    stand at; elsewhere only a heading that is a stage's name and no more does
+    ("# Data" among "## ..." stages), so a title ("# A fraud detection system")
+    or a topic ("### Data quality" under Monitoring) stays where it is. A
+    heading naming a stage opens it; one naming several ("Training data") opens
+    the one that comes right after the stage before it. A heading naming only the
+    stage already open or earlier ones stays, and so does one off the stage level
+    that names the stage already open ("### Training data" under "## Data"). Headings in the candidate's own
+    words ("What I'd ask first", "Keeping it working") at the stage level take
+    the stages the walk skips, when exactly as many stages are skipped as such
+    headings stand in the gap (so five headings at one level, none naming a
+    stage, walk through all five).
     """
     named = [stages_of_heading(t) for t, _ in headings]
     levels = [lv for (_, lv), n in zip(headings, named, strict=True) if n]
@@ -119,23 +142,35 @@ def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
         five = [lv for lv in set(by_level) if by_level.count(lv) == len(STAGES)]
         if len(five) != 1:
             return [None] * len(headings)
-        levels = five
-    level = min(levels)
+        level = five[0]
+    else:
+        # the level whose headings name the most different stages (stage headings span the
+        # interview; topics under them cluster in a few), the shallower on a tie
+        spans: dict[int, set[str]] = {lv: set() for lv in levels}
+        for (_, lv), n in zip(headings, named, strict=True):
+            if n:
+                spans[lv].update(n)
+        level = min(spans, key=lambda lv: (-len(spans[lv]), lv))
+    stays = "stays"  # a stage-level heading naming a stage that opens nothing new
     out: list[str | None] = []
     prev = -1  # index in STAGES of the stage open so far
-    for n in named:
-        if not n:
+    for (title, lv), n in zip(headings, named, strict=True):
+        if not n or (lv != level and not _only_stage_words(title)):
             out.append(None)
             continue
-        after = [st for st in n if STAGES.index(st) == prev + 1]
-        pick = after[0] if after else n[0]
+        later = [st for st in n if STAGES.index(st) > prev]
+        if not later or (lv != level and prev >= 0 and STAGES[prev] in n):
+            out.append(stays)  # "### Training data" under Data; "## Serving and evaluation" moves on
+            continue
+        after = [st for st in later if STAGES.index(st) == prev + 1]
+        pick = after[0] if after else later[0]
         out.append(pick)
         prev = STAGES.index(pick)
     # fill gaps: runs of stage-level headings naming no stage between named ones
     run: list[int] = []
     prev = -1
     for k, ((_, lv), st) in enumerate([*zip(headings, out, strict=True), (("", level), "end")]):
-        if lv != level:
+        if lv != level or st == stays:
             continue
         if st is None:
             run.append(k)
@@ -147,7 +182,7 @@ def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
         run = []
         if st != "end":
             prev = nxt
-    return out
+    return [None if st == stays else st for st in out]
 
 
 def parse_markdown(text: str) -> Answer:
@@ -163,7 +198,7 @@ def parse_markdown(text: str) -> Answer:
     if not any(stages_of_heading(h[0]) for h, _ in blocks[1:] if h is not None):
         # no Markdown heading names a stage: headings typed without marks, if there are some
         with_pseudo = _blocks(lines, pseudo=True)
-        if sum(h is not None and h[1] == 0 for h, _ in with_pseudo) >= 2:
+        if sum(h is not None and h[1] < 0 for h, _ in with_pseudo) >= 2:
             blocks = with_pseudo
     opened = _walk_stages([h for h, _ in blocks[1:] if h is not None])
     sections: list[Section] = []
@@ -184,7 +219,7 @@ def parse_markdown(text: str) -> Answer:
 def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None, list[str]]]:
     """The lines split at headings: (heading title and level, body lines), the first
     block with no heading. With `pseudo`, stage headings typed without Markdown
-    marks count too, at level 0 (above any Markdown heading)."""
+    marks count too, each kind at a level of its own above Markdown's."""
     blocks: list[tuple[tuple[str, int] | None, list[str]]] = [(None, [])]
     i = 0
     fence = ""  # the fence of the code block we are in: "# a comment" there is code, not a heading
@@ -197,17 +232,25 @@ def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None
             i += 1
             continue
         found = _heading_at(lines, i)
-        if found is None and pseudo and (title := _pseudo_heading(lines[i])) is not None:
-            found = (title, 0, 1)
+        if found is None and pseudo and (typed := _pseudo_heading(lines[i])) is not None:
+            found = (typed[0], typed[1], 1)
         if found is None:
             blocks[-1][1].append(lines[i])
             i += 1
             continue
         title, level, taken = found
-        # a title that says more than a stage's name stays in the text, as a paragraph of
-        # its own: "## First, what does success look like?" makes a point
-        blocks.append(((title, level), ["", title, ""] if _says_more_than_a_stage(title) else []))
+        blocks.append(((title, level), []))
         i += taken
+    for k, (heading, body) in enumerate(blocks):
+        # a title that says more than a stage's name stays in the text, as a paragraph of its
+        # own ("## First, what does success look like?" makes a point), over a section that
+        # has something in it (a template's "## Serving and A/B testing" over "TBD" does not)
+        if (
+            heading is not None
+            and _says_more_than_a_stage(heading[0])
+            and sum(len(line.split()) for line in body) >= MIN_BODY_WORDS
+        ):
+            blocks[k] = (heading, ["", heading[0], "", *body])
     return blocks
 
 

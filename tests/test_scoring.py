@@ -217,10 +217,7 @@ def test_markdown_sections() -> None:
         "intro words\n# Data\nd1\n### Candidate generation\nd2\n## SERVING\ns1\nMonitoring\n----------\nm1\n"
     )
     secs = [(s.stage, s.text.strip()) for s in parse_markdown(text).sections]
-    # a heading saying more than a stage name stays in the text, as a paragraph of its own
-    assert secs == [
-        (None, "intro words"), ("data", "d1\n\nCandidate generation\n\nd2"), ("serve", "s1"), ("monitor", "m1")
-    ]
+    assert secs == [(None, "intro words"), ("data", "d1\nd2"), ("serve", "s1"), ("monitor", "m1")]
 
 
 def stages(text: str) -> list[tuple[str | None, str]]:
@@ -232,8 +229,9 @@ def test_headings_in_the_candidates_own_words_take_the_stages_the_walk_skips() -
         "## What I'd ask first\nc\n## Where the data comes from\nd\n### Clues per payment\nd2\n"
         "## The model\nm\n## Running it during the payment\ns\n## Keeping it working\nw\n"
     )
-    assert [st for st, _ in stages(text)] == ["clarify", "data", "model", "serve", "monitor"]
-    assert stages(text)[1] == ("data", "Where the data comes from\n\nd\n\nClues per payment\n\nd2")
+    assert stages(text) == [
+        ("clarify", "c"), ("data", "d\nd2"), ("model", "m"), ("serve", "s"), ("monitor", "w")
+    ]
     # five headings at one level, none naming a stage, walk through all five
     plain = "# Events\nintro\n## Getting it straight\nc\n## What we learn from\nd\n## Building it\nm\n"
     plain += "## Running it\ns\n## After launch\nw\n"
@@ -250,8 +248,7 @@ def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() 
     text = "## Clarify\nc\n## Data\nd\n## Position bias\np\n## Model\nm\n## Cold start\nx\n"
     text += "## Serving\ns\n## Monitoring\nw\n"
     assert stages(text) == [
-        ("clarify", "c"), ("data", "d\n\nPosition bias\n\np"), ("model", "m\n\nCold start\n\nx"), ("serve", "s"),
-        ("monitor", "w"),
+        ("clarify", "c"), ("data", "d\np"), ("model", "m\nx"), ("serve", "s"), ("monitor", "w")
     ]
     # nor does an unclear gap get guessed: two own-words headings for one skipped stage
     text = "## Clarify\nc\n## Data\nd\n## Model\nm\n## Rollout\nr\n## Caching\nk\n## Monitoring\nw\n"
@@ -288,8 +285,40 @@ def test_code_blocks_hold_no_headings() -> None:
 
 
 def test_a_heading_can_make_a_point() -> None:
-    r = rubric(item("goal", "success look like"))
-    assert hits("## First, what does success look like?\nMore tickets sold.", r)["goal"]
+    """A heading's own words count over a section with something in it, not over a template's "TBD"."""
+    r = rubric(item("goal", "success look like"), item("ab", "ab test"))
+    body = "\nMore tickets sold per visitor, measured over a month.\n"
+    assert hits("## First, what does success look like?" + body, r)["goal"]
+    assert not hits("## Serving and A/B testing\nTBD\n## Monitoring\nTBD\n", r)["ab"]
+    # and in any alphabet
+    assert hits("## 冷启动策略" + body, rubric(item("cold", "冷启动")))["cold"]
+
+
+def test_topics_and_titles_do_not_move_the_stage() -> None:
+    """Only stage-level headings open stages; a sub-heading or a title naming a stage word does not,
+    nor does a heading naming the stage already open or an earlier one."""
+    text = (
+        "# A fraud detection system\nintro\n## Clarify\nc\n## Data\n### Labels\nl\n### Training data\nt\n"
+        "## Model\nm\n## Serving\n### Model serving\nms\n### Online metrics\nom\n"
+        "## Monitoring\n### Data quality\ndq\n### Model drift\nmd\n"
+    )
+    assert stages(text) == [
+        (None, "intro"), ("clarify", "c"), ("data", "l\nt"), ("model", "m"), ("serve", "ms\nom"), ("monitor", "dq\nmd")
+    ]
+    # the same without Markdown: notes that mention a stage word are not headings
+    notes = (
+        "CLARIFY\nissuer, 2k TPS\n\nDATA\nchargebacks\nvelocity features per card\nTraining data:\n- six months\n\n"
+        "MODEL\ngbdt\n\nSERVING\n1. Look up card features\n2. Score with the model\nMetrics:\n- approval rate\n"
+        "keep the model in memory\n**The whole model call stays under 50 ms**\nshadow first\n\nMONITORING\nPSI daily\n"
+    )
+    assert [st for st, _ in stages(notes)] == ["clarify", "data", "model", "serve", "monitor"]
+    assert "shadow first" in stages(notes)[3][1]
+
+
+def test_indented_code_is_not_a_heading() -> None:
+    text = "Data:\nd\n\n    model:\n      name: gbdt\n- step\n    ```yaml\n    serving:\n    ```\nd2\n\nModel:\nm\n"
+    assert [st for st, _ in stages(text)] == ["data", "model"]
+    assert stages(text)[0][1].endswith("d2")
 
 
 def test_lines_that_go_on_after_a_stage_word_are_text_not_headings() -> None:
