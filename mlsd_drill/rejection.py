@@ -60,6 +60,9 @@ _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "al
 # "but I don't think we need it": a dismissal points back with one of these.
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
 _NOT = frozenset({"not", "never"})
+_DOUBLE_NEGATIVES = frozenset({"not", "never", "no", "nothing", "nobody", "none"})
+# "Calibration: skip." - a verdict standing alone after the point
+_LONE_VERDICTS = frozenset({"no", "skip", "skipped", "skipping", "none"})
 # "Candidate filter: within the radius, not sold out, not already registered"
 _FILTER_WORDS = frozenset(
     "filter filters filtered filtering exclude excludes excluded excluding eligible eligibility".split()
@@ -145,8 +148,10 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
     if rs > 0 and words[rs - 1] in ELSEWHERE_WORDS and any(x in _OWNED for x in words[after : after + 2]):
         return True  # "that's a separate onboarding problem"
     for k in range(after, min(len(words), after + 3)):
-        if words[k] == "no" and (k + 1 == len(words) or clause[k + 1] != clause[k]):
-            return True  # "drift detection - no, ...": a lone "no" after the point
+        if words[k] in _LONE_VERDICTS and (
+            k + 1 == len(words) or clause[k + 1] != clause[k] or words[k + 1] == "for"
+        ):
+            return True  # "drift detection - no, ...", "Calibration: skip (for v1)": a lone verdict
         if clause[k] != cl:
             break
     if _closing_verdict(sent, cl):
@@ -242,9 +247,9 @@ def _states_a_filter(words: list[str], j: int) -> bool:
 
 def _negated_before(words: list[str], clause: list[int], j: int) -> bool:
     """Is "without" at j the second half of a double negative ("I would not deploy
-    a model without an evaluation gate", "no training on photos without consent")?"""
+    a model without an evaluation gate", "nothing ships without an A/B test")?"""
     cl = clause[j]
-    return any(words[k] in ("not", "never", "no") for k in range(max(0, j - 10), j) if clause[k] == cl)
+    return any(words[k] in _DOUBLE_NEGATIVES for k in range(max(0, j - 10), j) if clause[k] == cl)
 
 
 def _names_time(words: list[str], k: int) -> bool:

@@ -153,6 +153,7 @@ NOT_NEGATION_AFTER = frozenset(
 # Words that reject what comes before them ("A/B testing is not needed").
 POST_NEGATED_WORDS = frozenset(
     [
+        "care",  # "sold out: don't care for v1"
         "need",
         "needed",
         "necessary",

@@ -517,6 +517,12 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ("We serve without a validation gate.", "gate", False),
         ("Candidate filter: within the radius, not sold out, not already registered.", "registered", True),
         ("We are not worried about users already registered.", "registered", False),
+        # a verdict standing alone after the point rejects it; "nothing ... without" insists
+        ("Calibration: skip.", "calib", False),
+        ("A/B test: skip for v1.", "ab", False),
+        ("Cannibalization: don't care for v1.", "cannibal", False),
+        ("Nothing ships without an A/B test.", "ab", True),
+        ("Calibration: skip the isotonic step, Platt scaling is enough.", "calib", True),
         # "won't skip" insists
         ("We won't skip the A/B test, even with little traffic.", "ab", True),
         ("Never ignore the feedback loop.", "loop", True),
@@ -547,6 +553,7 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("onboarding", "onboarding"),
         item("spam", "spam filtering"),
         item("gate", "validation gate"),
+        item("calib", "calibration"),
         item("consent", "consent"),
         item("registered", "already registered"),
         item("negative", "negative label"),
