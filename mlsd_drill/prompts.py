@@ -93,9 +93,9 @@ class TerminalPrompter:
 
         if view.followup:
             self.out.print()
-            head = Text("Interviewer: ", style="bold magenta")
-            head.append(clean(view.prompt))
-            self.out.print(head)
+            self.out.print(
+                report.Hanging(Text("Interviewer: ", style="bold magenta"), report.literal(report.reflow(view.prompt)))
+            )
             self.out.print(Text(f"A short answer is fine ({clock_text(view.budget)}).", style="dim"))
         else:
             budget = f"{clock_text(view.budget)}" if not view.no_timer else "untimed"
@@ -106,7 +106,7 @@ class TerminalPrompter:
                     align="left",
                 )
             )
-            self.out.print(report.literal(view.prompt))
+            self.out.print(report.literal(report.reflow(view.prompt)))
             if view.already > 0:
                 self.out.print(Text(f"Resumed: {clock_text(view.already)} already used here.", style="dim"))
         return answer_box(view, clock, on_draft, self.out, pt_input=self.pt_input, pt_output=self.pt_output)

@@ -7,6 +7,7 @@ control characters are shown as visible escapes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,36 @@ def literal(text: str, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(clean(text), style=style)
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022]|\d{1,2}[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Bank text with its source line breaks undone, so the terminal wraps it evenly.
+
+    A break stays where the author meant one: at a blank line, before a list
+    item, and after a line that ends a sentence when the next word would have
+    fitted on it (the author broke the line on purpose, not for width).
+    """
+    lines = text.strip("\n").splitlines()
+    width = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    prev = ""  # the source line before, as the author wrapped it
+    for line in lines:
+        word = line.split()[0] if line.split() else ""
+        joins = (
+            prev.strip()
+            and line.strip()
+            and not _LIST_ITEM.match(line)
+            and not (prev.rstrip().endswith((".", "!", "?", ":")) and len(prev.rstrip()) + 1 + len(word) <= width)
+        )
+        if joins:
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+        prev = line
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- questions
@@ -89,7 +120,7 @@ def question_panel(q: Question, budgets: dict[str, float] | None = None) -> Rend
     meta.append("  ")
     meta.append(clean(", ".join(q.tags)), style="dim")
     return Panel(
-        Group(meta, Text(""), literal(q.prompt), Text(""), stage_budget(q, budgets)),
+        Group(meta, Text(""), literal(reflow(q.prompt)), Text(""), stage_budget(q, budgets)),
         title=literal(q.title, "bold"),
         title_align="left",
         border_style="cyan",
@@ -112,7 +143,7 @@ def question_detail(q: Question, rubric: Rubric | None) -> list[RenderableType]:
         head.append(f"\n{s.title}", style="bold")
         head.append(f"  {_minutes(s.minutes)}", style="dim")
         out.append(head)
-        out.append(_indented(literal(s.prompt)))
+        out.append(_indented(literal(reflow(s.prompt))))
         for h in s.hints:
             out.append(Hanging(Text("  hint: ", style="dim"), literal(h, "dim")))
         for f in q.followups:
@@ -158,13 +189,12 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
     }
 
 
-def _table(title: str | None = None, *, header: bool = True) -> Table:
-    """A borderless table, title on the left, bold header: the one look of every report table."""
+def _table(*, header: bool = True) -> Table:
+    """A borderless table with a bold header: the one look of every report table (a title goes
+    on a line of its own above it, so it is not padded to the table's width)."""
     from rich.table import Table
 
-    return Table(
-        title=title, title_justify="left", box=None, show_header=header, header_style="bold", pad_edge=False
-    )
+    return Table(box=None, show_header=header, header_style="bold", pad_edge=False)
 
 
 def bar(percent: float, width: int = 20) -> Text:
@@ -376,10 +406,8 @@ def session_transcript(rec: Any) -> list[RenderableType]:
     from rich.rule import Rule
     from rich.text import Text
 
-    head = Text()
-    head.append(clean(rec.title), style="bold")
-    head.append(f"   {rec.ended_at[:16].replace('T', ' ')} UTC · {rec.kind} · session {rec.id}", style="dim")
-    out: list[RenderableType] = [Hanging(Text(""), head)]
+    meta = f"{rec.ended_at[:16].replace('T', ' ')} UTC · {rec.kind} · session {rec.id}"
+    out: list[RenderableType] = [Hanging(Text(""), literal(rec.title, "bold")), Text(meta, style="dim")]
     for s in rec.stages:
         out.append(Text(""))
         out.append(Rule(Text(STAGE_TITLES.get(s["stage"], s["stage"]), style="bold cyan"), align="left"))
@@ -437,7 +465,7 @@ def stats_view(s: Any) -> list[RenderableType]:
         head.append(f" · last {s.last_practice[:10]}", style="dim")
     out.append(Hanging(Text(""), head))
 
-    t = _table("Score trend (self-score, oldest → newest)")
+    t = _table()
     t.add_column("")
     t.add_column("trend")
     t.add_column("avg", justify="right")
@@ -453,7 +481,7 @@ def stats_view(s: Any) -> list[RenderableType]:
         t.add_row(
             STAGE_TITLES[st], Text(sparkline(vals), style="cyan"), _pct(s.stage_avg[st]), _pct(vals[-1])
         )
-    out += [Text(""), t]
+    out += [Text(""), Text("Score trend (self-score, oldest → newest)", style="italic"), t]
 
     if s.stage_avg:
         weakest = sorted(s.stage_avg.items(), key=lambda kv: kv[1])[:2]
@@ -474,7 +502,8 @@ def stats_view(s: Any) -> list[RenderableType]:
             body.append(f"  [{m['stage']}]", style="dim")
             out.append(Hanging(Text(f"  {m['missed']}/{m['seen']}  ", style="red"), body))
     if s.time:
-        tt = _table("\nTime management (timed drills)")
+        out.append(Text("\nTime management (timed drills)", style="italic"))
+        tt = _table()
         for col in ("stage", "avg used", "budget", "avg overtime", "ran over"):
             tt.add_column(col, justify="left" if col == "stage" else "right")
         for st, v in s.time.items():

@@ -130,3 +130,17 @@ def test_show_rubric_wraps_under_the_text_without_padding() -> None:
     assert lines[item + 1].startswith("      ") and lines[item + 1][6] != " "
     ask = next(k for k, line in enumerate(lines) if line.startswith("  follow-up: The fraud team"))
     assert lines[ask + 1].startswith(" " * 13) and lines[ask + 1][13] != " "
+
+
+def test_bank_text_is_reflowed_to_the_terminal() -> None:
+    """Source line breaks are undone (no 'Fraud' alone on a line at 80 columns); breaks the
+    author meant - after a short line that ends a sentence, before a list item - stay."""
+    from mlsd_drill.report import reflow
+
+    text = "A long line that the author wrapped at\nthis width. Then a short one.\nNew thought.\n- a list item\n- another"
+    assert reflow(text) == "A long line that the author wrapped at this width. Then a short one.\nNew thought.\n- a list item\n- another"
+    for qid in ("fraud-detection", "video-recommendations", "street-view-blurring"):
+        out = runner.invoke(app, ["show", qid], env={"COLUMNS": "80"}).stdout
+        panel = [line.strip("│ ").strip() for line in out.splitlines() if line.startswith("│")]
+        for line, nxt in zip(panel, panel[1:]):
+            assert not (line and nxt and len(line.split()) <= 2 and not line.endswith(".")), (qid, line)
