@@ -135,6 +135,8 @@ def test_show_rubric_wraps_under_the_text_without_padding() -> None:
 def test_bank_text_is_reflowed_to_the_terminal() -> None:
     """Source line breaks are undone (no 'Fraud' alone on a line at 80 columns); breaks the
     author meant - after a short line that ends a sentence, before a list item - stay."""
+    from itertools import pairwise
+
     from mlsd_drill.report import reflow
 
     text = "A long line that the author wrapped at\nthis width. Then a short one.\nNew thought.\n- a list item\n- another"
@@ -142,5 +144,5 @@ def test_bank_text_is_reflowed_to_the_terminal() -> None:
     for qid in ("fraud-detection", "video-recommendations", "street-view-blurring"):
         out = runner.invoke(app, ["show", qid], env={"COLUMNS": "80"}).stdout
         panel = [line.strip("│ ").strip() for line in out.splitlines() if line.startswith("│")]
-        for line, nxt in zip(panel, panel[1:]):
+        for line, nxt in pairwise(panel):
             assert not (line and nxt and len(line.split()) <= 2 and not line.endswith(".")), (qid, line)
