@@ -26,7 +26,6 @@ for _stage, _words in {
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_WORD = re.compile(r"[a-z]+")
 # Headings typed without Markdown marks: "**Data**", "Serving:", "3. Model",
 # "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
@@ -45,7 +44,7 @@ _BARE_STAGE_WORDS = frozenset(
 def stages_of_heading(title: str) -> list[str]:
     """Every stage a heading names, in the order it names them."""
     out: list[str] = []
-    for word in _WORD.findall(title.lower()):
+    for word in _LETTERS.findall(title.lower()):
         named = word if word in STAGES else STAGE_WORDS.get(word)
         if named is not None and named not in out:
             out.append(named)
