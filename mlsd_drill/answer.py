@@ -127,11 +127,11 @@ def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
     heading naming a stage opens it; one naming several ("Training data") opens
     the one that comes right after the stage before it. A heading naming only the
     stage already open or earlier ones stays, and so does one off the stage level
-    that names the stage already open ("### Training data" under "## Data"). Headings in the candidate's own
-    words ("What I'd ask first", "Keeping it working") at the stage level take
-    the stages the walk skips, when exactly as many stages are skipped as such
-    headings stand in the gap (so five headings at one level, none naming a
-    stage, walk through all five).
+    that names the stage already open ("### Training data" under "## Data").
+    Headings in the candidate's own words ("What I'd ask first", "Keeping it
+    working") at the stage level take the stages the walk skips, when exactly as
+    many stages are skipped as such headings stand in the gap (so five headings at
+    one level, none naming a stage, walk through all five).
     """
     named = [stages_of_heading(t) for t, _ in headings]
     levels = [lv for (_, lv), n in zip(headings, named, strict=True) if n]

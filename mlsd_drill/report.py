@@ -33,7 +33,7 @@ def literal(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-_LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022]|\d{1,2}[.)])\s")
+_LIST_ITEM = re.compile(r"(\s*(?:[-*+\u2022]|\d{1,2}[.)])\s+)(.*)")  # (marker, item text)
 
 
 def reflow(text: str) -> str:
@@ -386,13 +386,11 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
 
 def notes_block(text: str) -> list[RenderableType]:
     """Reference notes line by line, a bullet's wrapped lines hanging under its text."""
-    import re
-
     from rich.text import Text
 
     out: list[RenderableType] = []
     for line in text.strip().splitlines():
-        m = re.match(r"(\s*(?:[-*+]|\d{1,2}[.)])\s+)(.*)", line)
+        m = _LIST_ITEM.match(line)
         lead, body = (m.group(1), m.group(2)) if m else (line[: len(line) - len(line.lstrip())], line.strip())
         out.append(Hanging(Text(lead), literal(body)))
     return out
