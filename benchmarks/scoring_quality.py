@@ -150,6 +150,37 @@ def by_style() -> dict[str, list[int]]:
     return out
 
 
+def check_marks() -> dict[str, list[int]]:
+    """Per corpus: credits marked "check" (found by one signal only) right and wrong, and the
+    other credits right and wrong, against the majority labels where a corpus has them."""
+    out: dict[str, list[int]] = {}
+    for cname, corpus in CORPORA.items():
+        sets = label_sets(corpus)
+        labels = sets.get("labels-majority") or sets.get("labels")
+        if not labels:
+            continue
+        b = bank_for(corpus)
+        t = out.setdefault(cname, [0, 0, 0, 0])
+        for name, spec in labels.items():
+            truth = set(spec["covers"])
+            for r in score(parse_markdown((corpus / name).read_text()), b.rubric_for(spec["question"])).items:
+                if r.hit:
+                    t[(0 if r.check else 2) + (r.item.id not in truth)] += 1
+    return out
+
+
+def print_check_marks() -> None:
+    rows = check_marks()
+    rows["all"] = [sum(col) for col in zip(*rows.values(), strict=True)]
+    print('\ncredits marked "?" (found by a single signal) against the rest:')
+    print(f"{'corpus':15} {'marked':>6} {'wrong':>6} {'others':>6} {'wrong':>6} {'wrong credits marked':>21}")
+    for cname, (mr, mw, orr, ow) in rows.items():
+        print(
+            f"{cname:15} {mr + mw:6d} {mw / max(1, mr + mw):6.0%} {orr + ow:6d} {ow / max(1, orr + ow):6.0%}"
+            f" {mw / max(1, mw + ow):21.0%}"
+        )
+
+
 def print_table(totals: dict[str, list[int]]) -> None:
     res = {label: prf(*t) for label, t in totals.items()}
     print(f"{'':10} {'precision':>9} {'recall':>7} {'F1':>6}")
@@ -192,6 +223,7 @@ def main() -> None:
     for style, t in sorted(by_style().items(), key=lambda kv: -prf(*kv[1])[2]):
         p, r, f = prf(*t)
         print(f"{style:12} {counts[style]:7d} {p:9.3f} {r:7.3f} {f:6.3f}")
+    print_check_marks()
 
 
 if __name__ == "__main__":

@@ -408,6 +408,9 @@ def score_cmd(
     lines like "**Data**", "Serving:" or "3. Model" mark the stages. Text before
     the first heading counts for the whole answer but belongs to no stage.
 
+    A point marked ? was found by a single phrasing (--json: "check": true):
+    such credits are wrong more often, so they are the ones to check.
+
     Example: mlsd score fraud-detection answer.md --json
     """
     from mlsd_drill import answer, catalog

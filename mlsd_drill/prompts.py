@@ -133,8 +133,9 @@ class TerminalPrompter:
         self.out.print()
         self.out.print(
             Text(
-                "Now check the lists, one per stage: ticked items were found in your answer. Tick what you made "
-                "but the scorer missed, untick what it credited wrongly (space toggles, enter confirms).",
+                "Now go through the lists, one per stage: ticked items were found in your answer; those marked "
+                "(check?) were found by a single phrasing, which is wrong more often. Tick what you made but "
+                "the scorer missed, untick what it credited wrongly (space toggles, enter confirms).",
                 style="dim",
             )
         )
@@ -149,7 +150,7 @@ class TerminalPrompter:
             rows = [r for r in result.items if r.item.stage == st]
             choices = [
                 questionary.Choice(
-                    title=clean(r.item.text),
+                    title=clean(r.item.text) + ("  (check?)" if r.check else ""),
                     value=r.item.id,
                     checked=r.hit,
                     description=clean(

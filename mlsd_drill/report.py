@@ -181,6 +181,7 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
                 "evidence": r.evidence,
                 "found_in": r.found_in,
                 "signal": r.signal,
+                "check": r.check,
                 "weight": r.item.weight,
                 "level": r.item.level,
             }
@@ -248,13 +249,17 @@ class Hanging:
             yield out
 
 
-def checklist_line(hit: bool, text: str, stage: str, weight: int, level: str) -> Hanging:
-    """"  ✓ text  [stage, w2, mid]"."""
+def checklist_line(hit: bool, text: str, stage: str, weight: int, level: str, check: bool = False) -> Hanging:
+    """"  ✓ text  [stage, w2, mid]"; "  ? " for a credit worth checking (one signal only)."""
     from rich.text import Text
 
     body = literal(text)
     body.append(f"  [{stage}, w{weight}, {level}]", style="dim")
-    return Hanging(Text("  ✓ ", style="green") if hit else Text("  ✗ ", style="red"), body)
+    if not hit:
+        lead = Text("  ✗ ", style="red")
+    else:
+        lead = Text("  ? ", style="bold yellow") if check else Text("  ✓ ", style="green")
+    return Hanging(lead, body)
 
 
 def note_line(text: str, style: str) -> Hanging:
@@ -267,7 +272,7 @@ def note_line(text: str, style: str) -> Hanging:
 def item_lines(results: Iterable[ItemResult], *, show_why: bool) -> list[RenderableType]:
     out: list[RenderableType] = []
     for r in results:
-        out.append(checklist_line(r.hit, r.item.text, r.item.stage, r.item.weight, r.item.level))
+        out.append(checklist_line(r.hit, r.item.text, r.item.stage, r.item.weight, r.item.level, r.check))
         if r.hit and r.evidence:
             where = f" (in {r.found_in})" if r.found_in and r.found_in != r.item.stage else ""
             out.append(note_line(f'"{_shorten(r.evidence)}"{where}', "dim italic"))
@@ -283,6 +288,14 @@ def _shorten(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def check_legend(n: int) -> str:
+    """What a "?" credit means (measured in benchmarks/scoring_quality.py: about one in five
+    credits found by a single signal is wrong, against one in twenty of the rest)."""
+    if n == 1:
+        return "The one marked ? was found by a single phrasing, which is wrong more often: check it."
+    return f"The {n} marked ? were found by a single phrasing, which is wrong more often: check them."
+
+
 def score_report(result: ScoreResult, title: str | None = None) -> list[RenderableType]:
     from rich.text import Text
 
@@ -290,6 +303,9 @@ def score_report(result: ScoreResult, title: str | None = None) -> list[Renderab
     covered = result.covered
     missed = result.missed
     out.append(Text(f"\nCovered ({len(covered)} of {len(result.items)})", style="bold green"))
+    unsure = sum(r.check for r in covered)
+    if unsure:
+        out.append(Hanging(Text("  "), literal(check_legend(unsure), "dim")))
     out.extend(item_lines(covered, show_why=False))
     if missed:
         # the points that cost most first

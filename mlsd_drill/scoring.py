@@ -521,29 +521,33 @@ def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
 
 def _match_item(
     ci: _CompiledItem, index: _Index, sentences: list[Sentence], memo: dict[str, _Hits] | None = None
-) -> tuple[tuple[list[int], int] | None, int | None]:
-    """The best evidence (sentence indices, and the signal that found them), if any,
-    and a rejecting sentence, if any.
+) -> tuple[tuple[list[int], int, int] | None, int | None]:
+    """The best evidence (sentence indices, the signal that found them, and how many of
+    the item's signals find it, counted up to two), if any, and a rejecting sentence, if any.
 
     Words that reject the item through one signal ("skip position-bias
     correction") are not evidence for it through another ("bias") either; the
     rest of that sentence still is ("the home feed only, not up next").
     """
     hits: list[list[_Hits]] = []
+    complete: list[bool] = []  # False: a phrase of this list signal stands nowhere
     own = ci.item.stage
     memo = {} if memo is None else memo  # one phrase often stands in many list signals
-    complete: list[bool] = []  # False: a phrase of this list signal stands nowhere
-    for sig in ci.signals:
+
+    def phrase_hits(sig: list[_Phrase]) -> tuple[list[_Hits], bool]:
+        """Each phrase's hits, up to the first phrase that stands nowhere (if any: False)."""
         per_sig = []
-        whole = True
         for ph in sig:
             got = memo.get(ph.text)
             if got is None:
                 memo[ph.text] = got = _phrase_hits(index, ph, sentences)
             per_sig.append(got)
             if not (got.clean or got.good or got.bad):
-                whole = False
-                break  # the rest of the list cannot make it match
+                return per_sig, False  # the rest of the list cannot make it match
+        return per_sig, True
+
+    for sig in ci.signals:
+        per_sig, whole = phrase_hits(sig)
         hits.append(per_sig)
         complete.append(whole)
         # enough once a plain statement in the item's own stage makes the point: a
@@ -564,18 +568,13 @@ def _match_item(
             if not against or not all(_overlaps(sp, against) for sp in spans):
                 yield si
 
-    # prefer evidence written under the item's own stage, then the earliest sentence
-    best: tuple[bool, int, int] | None = None  # (not in own stage, first sentence, signal)
-    best_sents: list[int] = []
-    for k, per_phrase in enumerate(hits):
-        if not complete[k]:
-            continue
+    def evidence(k: int, per_phrase: list[_Hits], whole: bool) -> tuple[tuple[bool, int, int], list[int]] | None:
+        """Signal k's best evidence: (not in own stage, first sentence, k) and its sentences."""
+        if not whole:
+            return None
         if len(per_phrase) == 1:
-            for si in allowed(per_phrase[0]):
-                key = (sentences[si].stage != own, si, k)
-                if best is None or key < best:
-                    best, best_sents = key, [si]
-            continue
+            found = [((sentences[si].stage != own, si, k), [si]) for si in allowed(per_phrase[0])]
+            return min(found) if found else None
         # every phrase somewhere in one paragraph: paragraph -> its first sentence making it
         by_para: list[dict[int, int]] = []
         for h in per_phrase:
@@ -585,18 +584,34 @@ def _match_item(
                 if si < paras.get(para, si + 1):
                     paras[para] = si
             if not paras:
-                break
+                return None
             by_para.append(paras)
-        else:
-            common = set(by_para[0])
-            for paras in by_para[1:]:
-                common &= paras.keys()
-            for para in common:
-                sents = sorted({paras[para] for paras in by_para})
-                key = (sentences[sents[0]].stage != own, sents[0], k)
-                if best is None or key < best:
-                    best, best_sents = key, sents
-    return (best_sents, best[2]) if best else None, min(rejected) if rejected else None
+        common = set(by_para[0])
+        for paras in by_para[1:]:
+            common &= paras.keys()
+        best = None
+        for para in common:
+            sents = sorted({paras[para] for paras in by_para})
+            key = (sentences[sents[0]].stage != own, sents[0], k)
+            if best is None or key < best[0]:
+                best = (key, sents)
+        return best
+
+    # prefer evidence written under the item's own stage, then the earliest sentence
+    found = [e for k, per_phrase in enumerate(hits) if (e := evidence(k, per_phrase, complete[k]))]
+    if not found:
+        return None, min(rejected) if rejected else None
+    key, sents = min(found)
+    ways = len(found)
+    # a point made through one signal only is credited less surely: see whether one
+    # of the signals left unread above makes it too (those already read for other items first)
+    unread = sorted(range(len(hits), len(ci.signals)), key=lambda k: not all(ph.text in memo for ph in ci.signals[k]))
+    for k in unread:
+        if ways >= 2:
+            break
+        if evidence(k, *phrase_hits(ci.signals[k])):
+            ways += 1
+    return (sents, key[2], min(ways, 2)), min(rejected) if rejected else None
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:
@@ -609,7 +624,7 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
     for ci in compiled.items:
         found, rejected = _match_item(ci, index, sentences, memo)
         if found:
-            best, k = found
+            best, k, ways = found
             results.append(
                 ItemResult(
                     ci.item,
@@ -617,6 +632,7 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
                     evidence=" ... ".join(sentences[i].text for i in best),
                     found_in=sentences[best[0]].stage,
                     signal=" + ".join(ci.item.signals[k]),
+                    check=ways < 2,
                 )
             )
         else:

@@ -42,9 +42,11 @@ def test_json_contract(tmp_path: Path) -> None:
     assert set(data["stages"]) == {"clarify", "data", "model", "serve", "monitor"}
     assert data["level"] in (None, "mid", "senior", "staff")
     for it in data["items"]:
-        # the contract's fields, plus "signal": which rubric signal found the evidence
-        assert set(it) == {"id", "stage", "hit", "evidence", "found_in", "weight", "level", "signal"}
+        # the contract's fields, plus "signal": which rubric signal found the evidence, and
+        # "check": found by that signal alone (worth a look)
+        assert set(it) == {"id", "stage", "hit", "evidence", "found_in", "weight", "level", "signal", "check"}
         assert (it["evidence"] is not None) == it["hit"] == (it["signal"] is not None)
+        assert it["hit"] or not it["check"]
     hit = {i["id"]: i for i in data["items"] if i["hit"]}
     assert hit["velocity-features"]["found_in"] == "data"
 
@@ -57,6 +59,23 @@ def test_report_shows_evidence_and_why(tmp_path: Path) -> None:
     assert "Covered" in result.stdout and "Missed" in result.stdout
     assert "Velocity features per card." in result.stdout
     assert "why:" in result.stdout
+
+
+def test_report_marks_the_credits_worth_checking(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    data = json.loads(runner.invoke(app, ["score", "fraud-detection", str(f), "--json"]).stdout)
+    unsure = [i for i in data["items"] if i["check"]]
+    assert unsure and len(unsure) < sum(i["hit"] for i in data["items"])
+    out = runner.invoke(app, ["score", "fraud-detection", str(f)], env={"COLUMNS": "200"}).stdout
+    assert f"The {len(unsure)} marked ? were found by a single phrasing" in out
+    marked = [line for line in out.splitlines() if line.startswith("  ? ")]
+    assert len(marked) == len(unsure)
+    assert len([line for line in out.splitlines() if line.startswith("  ✓ ")]) == len(hit_ids(data)) - len(unsure)
+
+
+def hit_ids(data: dict) -> list[str]:  # type: ignore[type-arg]
+    return [i["id"] for i in data["items"] if i["hit"]]
 
 
 def test_report_wraps_items_under_their_text_without_trailing_spaces(tmp_path: Path) -> None:

@@ -171,6 +171,36 @@ def test_point_made_in_another_stage_still_counts() -> None:
     assert cal.hit and cal.found_in == "monitor"
 
 
+def test_a_point_found_by_one_phrasing_only_is_marked_for_checking() -> None:
+    r = rubric(
+        item("calibration", "calibration", "isotonic|platt", ("calibrated", "probabilities")),
+        item("drift", "feature drift", "psi"),
+    )
+    once = {x.item.id: x for x in score(parse_markdown("## Model\nWe check calibration."), r).items}
+    assert once["calibration"].hit and once["calibration"].check
+    twice = {
+        x.item.id: x
+        for x in score(parse_markdown("## Model\nWe check calibration with isotonic regression."), r).items
+    }
+    assert twice["calibration"].hit and not twice["calibration"].check
+    # the second phrasing can stand in another sentence or stage, and the evidence stays the first
+    apart = {
+        x.item.id: x
+        for x in score(
+            parse_markdown("## Model\nWe check calibration.\n\n## Monitoring\nOutputs stay calibrated probabilities."),
+            r,
+        ).items
+    }
+    assert not apart["calibration"].check and apart["calibration"].evidence == "We check calibration."
+    # a phrasing the answer rejects does not count as a second one
+    turned = {
+        x.item.id: x
+        for x in score(parse_markdown("## Model\nWe check calibration. No isotonic regression though."), r).items
+    }
+    assert turned["calibration"].hit and turned["calibration"].check
+    assert not once["drift"].hit and not once["drift"].check  # a miss is never marked
+
+
 def test_weighted_percentages_and_levels() -> None:
     r = rubric(
         item("a", "alpha", stage="clarify", weight=3),
