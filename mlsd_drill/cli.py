@@ -474,7 +474,7 @@ def history_cmd(
     if not rows:
         out.print("No sessions yet. Start one with `mlsd drill`.", style="yellow")
         return
-    out.print(history_table(rows))
+    out.print(history_table(rows, out.width))
     out.print("\n`mlsd review N` shows one (1 = newest).", style="dim")
 
 

@@ -249,6 +249,26 @@ class Hanging:
             yield out
 
 
+class Trimmed:
+    """Any renderable without the spaces that pad its lines at the right (a table's last
+    column, left-justified, pads every shorter cell), so saved output has none."""
+
+    def __init__(self, inner: RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        from rich.segment import Segment
+
+        for line in console.render_lines(self.inner, options, pad=False, new_lines=False):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                last = line[-1]
+                line[-1] = Segment(last.text.rstrip(), last.style, last.control)
+            yield from line
+            yield Segment.line()
+
+
 def checklist_line(hit: bool, text: str, stage: str, weight: int, level: str, check: bool = False) -> Hanging:
     """"  ✓ text  [stage, w2, mid]"; "  ? " for a credit worth checking (one signal only)."""
     from rich.text import Text
@@ -438,14 +458,17 @@ def session_transcript(rec: Any) -> list[RenderableType]:
     return out
 
 
-def history_table(rows: list[Any]) -> RenderableType:
-
+def history_table(rows: list[Any], width: int = 120) -> RenderableType:
+    """Past sessions, one line each; the session id column only where the terminal has room
+    for it beside a whole question id (`--json` and `mlsd review N` always have it)."""
     t = _table()
-    for col in ("#", "when (UTC)", "question", "kind", "auto", "self", "level", "rating", "session"):
-        t.add_column(col, justify="right" if col in ("#", "auto", "self") else "left")
+    cols = ["#", "when (UTC)", "question", "kind", "auto", "self", "level", "rating"]
+    with_id = width >= 100
+    for col in cols + (["session"] if with_id else []):
+        t.add_column(col, justify="right" if col in ("#", "auto", "self") else "left", no_wrap=col != "question")
     ratings = {1: "again", 2: "hard", 3: "good", 4: "easy"}
     for n, r in enumerate(rows, 1):
-        t.add_row(
+        row = [
             str(n),
             r["ended_at"][:16].replace("T", " "),
             literal(r["question_id"]),
@@ -454,9 +477,9 @@ def history_table(rows: list[Any]) -> RenderableType:
             _pct(r["self_score"]),
             r["level"] or "-",
             ratings.get(r["rating"] or 0, "-"),
-            literal(r["id"], "dim"),
-        )
-    return t
+        ]
+        t.add_row(*row, *([literal(r["id"], "dim")] if with_id else []))
+    return Trimmed(t)
 
 
 SPARK = "▁▂▃▄▅▆▇█"

@@ -154,6 +154,20 @@ def test_save_records_a_session(tmp_path: Path) -> None:
     assert "Velocity features per card." in review.stdout
 
 
+def test_history_shows_whole_question_ids_at_80_columns(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    sid = json.loads(runner.invoke(app, ["score", "ecommerce-search-ranking", str(f), "--save", "--json"]).stdout)[
+        "session"
+    ]
+    narrow = runner.invoke(app, ["history"], env={"COLUMNS": "80"}).stdout.splitlines()
+    row = next(line for line in narrow if line.startswith("1 "))
+    assert "ecommerce-search-ranking" in row and sid not in row, "the id column gives way to the question"
+    assert all(len(line) <= 80 and not line.endswith(" ") for line in narrow)
+    wide = runner.invoke(app, ["history"], env={"COLUMNS": "120"}).stdout
+    assert sid in wide and not any(line.endswith(" ") for line in wide.splitlines())
+
+
 def test_save_keeps_every_word_of_the_file(tmp_path: Path) -> None:
     """Text before the first heading, or a file with no stage headings at all, is kept."""
     for text, words in (
