@@ -15,9 +15,9 @@ a possible cue (`Sentence.has_cue`). Two kinds of rejection are read:
   "drift detection - no", "X, but I don't think we need it", "that's a
   different team's problem", "Graph embeddings, node2vec - overkill."
 
-Sentences marked `refused` (a question answered with a refusal: "No", "I
+Sentences marked `refused_from` (a question answered with a refusal: "No", "I
 wouldn't bother", "Not my problem"; a line listed under
-"Things I'd skip for v1:") reject everything in them.
+"Things I'd skip for v1:") reject everything from that word on.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ _OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issu
 
 def rejects(sent: Sentence, start: int, end: int) -> bool:
     """Does the sentence reject content words [start, end)?"""
-    if sent.refused:
+    if sent.refused_from is not None and sent.content[start] >= sent.refused_from:
         return True  # "A random holdout? No - ..."
     verdict = _cue_before(sent, start, end)
     return _verdict_after(sent, start, end) if verdict is None else verdict

@@ -779,7 +779,10 @@ class Sentence:
     stems: list[str]  # stems of the content words, aligned with `content`
     has_cue: bool = False  # holds a word that can reject something (not, no, skip, avoid...)
     content_words: list[str] = field(default_factory=list)  # the words of `content`, in order
-    refused: bool = False  # a question the next sentence refuses: "A holdout? No - ..."
+    # words from this index on are turned down: a question the next sentence refuses ("A
+    # holdout? No - ..."), or only its tail when a statement ends in one ("LR first, then a
+    # two tower? No - ..."); a line listed under "Things I'd skip:"
+    refused_from: int | None = None
     quoted: frozenset[int] = frozenset()  # indices into `words` inside a short quotation
     hard_breaks: frozenset[int] = frozenset()  # clauses that begin after ";" (a spaced dash, an arrow)
 
@@ -893,7 +896,8 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
         all_words.extend(content_words)
     for prev, nxt in pairwise(sentences):
         if prev.text.endswith("?") and nxt.paragraph == prev.paragraph and answers_no(nxt.words):
-            prev.refused = prev.has_cue = True
+            prev.refused_from = _asked_from(prev)
+            prev.has_cue = True
     _refuse_listed(sentences, starts)
     if all_words:
         stem_many(all_words)  # one batched call fills the cache
@@ -915,6 +919,16 @@ _BOUND_WORDS = frozenset(
 )
 
 
+# ... nor does "No idea - assume 500k." or "Not sure yet." answer a clarifying question
+# with a refusal: the candidate does not know, or ("No question: ...") insists.
+_NOT_REFUSALS = frozenset("idea clue sure certain clear question doubt".split())
+# A question opens with one of these; a statement that ends in "?" asks only its last clause.
+_QUESTION_OPENERS = frozenset(
+    "do does did should would could can will is are was were what how which why when where who "
+    "any anything need needs worth".split()
+)
+
+
 def answers_no(words: list[str]) -> bool:
     """Does a sentence, read as the answer to the question before it, open with a refusal?"""
     k = 0
@@ -924,7 +938,21 @@ def answers_no(words: list[str]) -> bool:
             k += 1
     if not words[k : k + 1] or words[k] not in _ANSWER_NO:
         return False
-    return words[k] != "not" or not words[k + 1 : k + 2] or words[k + 1] not in _BOUND_WORDS
+    nxt = words[k + 1] if k + 1 < len(words) else None
+    if nxt in _NOT_REFUSALS:
+        return False
+    return words[k] != "not" or nxt is None or nxt not in _BOUND_WORDS
+
+
+def _asked_from(sent: Sentence) -> int:
+    """Where the question a refusal answers begins: the whole of a real question ("Do we need
+    calibration, given we only rank?"), the last clause of a statement that ends in one
+    ("Start with logistic regression, then a two tower?")."""
+    words, clause = sent.words, sent.clause
+    if not words or words[0] in _QUESTION_OPENERS:
+        return 0
+    last = clause[-1]
+    return next(i for i, c in enumerate(clause) if c == last)
 
 
 # "Things I'd skip for v1:" / "Out of scope:" / "What I would not build:" - a lead-in
@@ -953,7 +981,8 @@ def _refuse_listed(sentences: list[Sentence], starts: list[bool]) -> None:
         if sent.paragraph != lead_para:
             lead_para = -1
         elif start:
-            sent.refused = sent.has_cue = True
+            sent.refused_from = 0
+            sent.has_cue = True
             continue
         if sent.text.endswith(":") and _turns_down(sent.words):
             lead_para = sent.paragraph

@@ -538,6 +538,14 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         ("Explainability? Not my problem here - the policy org owns it.", "explain", False),
         ("Do we need a random holdout? We need one small enough to afford.", "holdout", True),
         ("How fresh must the popular videos be? Not older than an hour.", "popular", True),
+        # not knowing, or insisting, is no refusal: a clarifying question keeps its point
+        ("How many requests per second at peak? Not sure yet.", "rps", True),
+        ("How many requests per second at peak? No idea - assume 500k.", "rps", True),
+        ("Should we watch the popular videos? No question - every hour.", "popular", True),
+        # a statement ending in a question has only its question turned down
+        ("Start with a random holdout for labels, then node2vec? No - too slow.", "holdout", True),
+        ("Start with a random holdout for labels, then node2vec? No - too slow.", "node2vec", False),
+        ("Do we need a random holdout, given the review queue? No.", "holdout", False),
         # a "not" inside a condition rejects nothing
         ("If the scorer doesn't answer in time we show popular videos.", "popular", True),
         ("We don't show popular videos.", "popular", False),
@@ -568,6 +576,7 @@ def test_more_ways_to_reject(text: str, iid: str, hit: bool) -> None:
         item("failopen", "fail open"),
         item("holdout", "random holdout"),
         item("popular", "popular videos"),
+        item("rps", "requests per second"),
         item("loop", "feedback loop"),
         item("guardrail", "rate guardrail"),
         item("explicit", "explicit feedback"),
