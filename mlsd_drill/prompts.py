@@ -225,7 +225,14 @@ def answer_box(
     from prompt_toolkit.styles import Style
 
     start = clock()
-    state: dict[str, Any] = {"how": "submit", "hints": 0, "editor": False, "saved": None, "last": start}
+    state: dict[str, Any] = {
+        "how": "submit",
+        "hints": 0,
+        "editor": False,
+        "in_editor": False,
+        "saved": None,
+        "last": start,
+    }
     kb = KeyBindings()
 
     @kb.add("c-c")
@@ -251,8 +258,10 @@ def answer_box(
 
     @kb.add("c-e")
     def _editor(event: Any) -> None:
-        state["editor"] = True
-        event.app.current_buffer.open_in_editor(validate_and_handle=False)
+        state["editor"] = state["in_editor"] = True
+        task = event.app.current_buffer.open_in_editor(validate_and_handle=False)
+        # the deadline waits for the editor: its text is in the buffer only once it closes
+        task.add_done_callback(lambda _: state.update(in_editor=False))
 
     def toolbar() -> FormattedText:
         try:
@@ -295,7 +304,12 @@ def answer_box(
             if now - state["last"] >= DRAFT_EVERY:
                 with contextlib.suppress(OSError):
                     save(text)
-            if view.strict and not view.no_timer and view.already + (now - start) >= view.budget:
+            if (
+                view.strict
+                and not view.no_timer
+                and not state["in_editor"]
+                and view.already + (now - start) >= view.budget
+            ):
                 state["how"] = "timeout"
                 app.exit(result=text)
                 return

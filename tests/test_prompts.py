@@ -123,6 +123,20 @@ def test_strict_deadline_submits_by_itself() -> None:
     assert drafts and drafts[-1] == "partial"  # the draft was saved while the box was open
 
 
+def test_strict_deadline_waits_for_the_editor(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the deadline passes while the editor is open: what was written there is what is submitted
+    editor = tmp_path / "slow-editor"
+    editor.write_text(
+        "#!/bin/sh\nsleep 1\nprintf ' written in the editor' >> \"$1\"\n",
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    out = run_box("typed in the box\x05", view(strict=True, already=590.0), JumpClock())
+    assert out.how == "timeout" and out.used_editor
+    assert out.text.startswith("typed in the box") and "written in the editor" in out.text
+
+
 def test_without_strict_overtime_goes_on() -> None:
     out = run_box("still typing\x1b\r", view(strict=False, already=590.0), JumpClock())
     assert out.how == "submit" and out.text == "still typing"
