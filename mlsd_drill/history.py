@@ -337,12 +337,20 @@ class History:
 
     def find(self, ref: str) -> str:
         """A session id from a full id, a unique prefix, or a number from `mlsd history` (1 = newest)."""
-        if ref.isdigit() and len(ref) < 6:
-            row = self.conn.execute(
-                "SELECT id FROM sessions ORDER BY ended_at DESC, rowid DESC LIMIT 1 OFFSET ?", (int(ref) - 1,)
-            ).fetchone()
+        if ref.isdigit() and len(ref) < 6:  # a number from `mlsd history`, never an id prefix
+            n = int(ref)
+            row = None
+            if n >= 1:
+                row = self.conn.execute(
+                    "SELECT id FROM sessions ORDER BY ended_at DESC, rowid DESC LIMIT 1 OFFSET ?", (n - 1,)
+                ).fetchone()
             if row:
                 return str(row["id"])
+            total = self.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+            if not total:
+                raise NotFound(f"no session {ref}: there are none yet; start one with `mlsd drill`")
+            listed = "1 session" if total == 1 else f"{total} sessions, 1 = newest"
+            raise NotFound(f"no session {ref}: `mlsd history` numbers {listed}")
         rows = list(self.conn.execute("SELECT id FROM sessions WHERE id LIKE ? || '%'", (ref,)))
         if len(rows) == 1:
             return str(rows[0]["id"])

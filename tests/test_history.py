@@ -173,6 +173,14 @@ def test_history_review_and_unknown_session(home: Path) -> None:
     assert "serve text" in runner.invoke(app, ["review", "2"]).stdout
     bad = runner.invoke(app, ["review", "zzz"])
     assert bad.exit_code == 2 and "no session 'zzz'" in bad.stderr
+    # a number is a place in `mlsd history`, never the start of an id: out of range is an error
+    with History() as h:
+        h.add_session(record("300aaa", when="2026-09-01T10:00:00+00:00"))
+    for n in ("0", "4", "3000"):
+        out = runner.invoke(app, ["review", n])
+        assert out.exit_code == 2 and f"no session {n}: `mlsd history` numbers 3 sessions" in out.stderr
+        assert runner.invoke(app, ["export", n]).exit_code == 2
+    assert "300aaa" in runner.invoke(app, ["review", "3"]).stdout
 
 
 def test_stats(home: Path) -> None:
