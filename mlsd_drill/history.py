@@ -115,6 +115,22 @@ MIGRATIONS: list[str] = [
                SUM(se.kind = 'drill' AND st.overtime > 0)
         FROM stages st JOIN sessions se ON se.id = st.session_id GROUP BY st.stage;
     """,
+    # 3: an item is its id and its text - two questions may each have a "simple-baseline"
+    # of their own, while the shared (common) items read the same everywhere
+    """
+    DROP TABLE item_tally;
+    CREATE TABLE item_tally (
+        item_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        missed INTEGER NOT NULL,
+        seen INTEGER NOT NULL,
+        PRIMARY KEY (item_id, text)
+    );
+    INSERT INTO item_tally
+        SELECT item_id, text, MAX(stage), SUM(1 - self_hit), COUNT(*) FROM items GROUP BY item_id, text;
+    CREATE INDEX item_tally_missed ON item_tally (missed DESC, seen DESC);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -294,8 +310,8 @@ class History:
         """Keep the running tallies of migration 2 in step with the rows just added."""
         for i in r.items:
             c.execute(
-                "INSERT INTO item_tally VALUES (?,?,?,?,1) ON CONFLICT (item_id) DO UPDATE SET "
-                "missed = missed + excluded.missed, seen = seen + 1, text = excluded.text",
+                "INSERT INTO item_tally VALUES (?,?,?,?,1) ON CONFLICT (item_id, text) DO UPDATE SET "
+                "missed = missed + excluded.missed, seen = seen + 1",
                 (i["id"], i["text"], i["stage"], 0 if i["self_hit"] else 1),
             )
         timed = r.kind == "drill"

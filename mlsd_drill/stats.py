@@ -149,9 +149,9 @@ def _item_tally(h: History, where: str, args: list[str]) -> list[Any]:
         )
     return list(
         h.conn.execute(
-            "SELECT i.item_id AS item_id, MAX(i.text) AS text, MAX(i.stage) AS stage, "
+            "SELECT i.item_id AS item_id, i.text AS text, MAX(i.stage) AS stage, "
             "SUM(1 - i.self_hit) AS missed, COUNT(*) AS seen FROM items i JOIN sessions se ON se.id = i.session_id"
-            f"{where.replace('question_id', 'se.question_id')} GROUP BY i.item_id HAVING missed > 0 "
+            f"{where.replace('question_id', 'se.question_id')} GROUP BY i.item_id, i.text HAVING missed > 0 "
             "ORDER BY missed DESC, seen DESC LIMIT 8",
             args,
         )

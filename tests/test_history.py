@@ -237,6 +237,32 @@ def test_busy_database_gives_a_message(home: Path) -> None:
         blocker.close()
 
 
+def test_stats_keeps_apart_two_questions_items_that_share_an_id(home: Path) -> None:
+    """Two questions may each have an item "a" of their own; shared items read the same everywhere."""
+    rag = record("r1", qid="rag-support-assistant")
+    for i in rag.items:
+        i["text"] = "rag " + i["text"]
+    with History() as h:
+        h.add_session(record("f1"))
+        h.add_session(record("f2", missed=()))
+    # take it back to how the version before the fix left it (tally by id alone, merged wrongly);
+    # opening it again recounts the tally from the items
+    conn = sqlite3.connect(home / "history.sqlite3", isolation_level=None)
+    conn.executescript(
+        "DROP TABLE item_tally; CREATE TABLE item_tally (item_id TEXT PRIMARY KEY, text TEXT NOT NULL, "
+        "stage TEXT NOT NULL, missed INTEGER NOT NULL, seen INTEGER NOT NULL); "
+        "INSERT INTO item_tally VALUES ('a', 'point a', 'data', 5, 9); "
+        "DELETE FROM schema_migrations WHERE version = 3; PRAGMA user_version = 2;"
+    )
+    conn.close()
+    with History() as h:
+        h.add_session(rag)
+        got = {(m["id"], m["text"]): (m["missed"], m["seen"]) for m in stats.compute(h).missed_items}
+        only_rag = stats.compute(h, questions={"rag-support-assistant"}).missed_items
+    assert got == {("a", "point a"): (1, 2), ("a", "rag point a"): (1, 1)}
+    assert [(m["text"], m["missed"]) for m in only_rag] == [("rag point a", 1)]
+
+
 def test_stats_for_a_bank_counts_only_its_questions(home: Path, mini_bank: Path) -> None:
     with History() as h:
         h.add_session(record("f1", qid="fraud-detection", score=30))
