@@ -155,6 +155,38 @@ def test_import_rejects_other_json(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not an mlsd export" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("self_score",), "lots", 'self_score should be a number, not "lots"'),
+        (("stages",), None, "stages should be a list of stages, not null"),
+        (("rating",), 7, "rating should be 1 to 4 or null, not 7"),
+        (("ended_at",), "yesterday", "ended_at 'yesterday' is not a date and time"),
+        (("stages", 0, "elapsed"), "1m", 'stages[1].elapsed should be a number or null, not "1m"'),
+        (("items", 2, "self_hit"), "yes", 'items[3].self_hit should be true or false, not "yes"'),
+        (("items", 0, "stage"), "deploy", 'items[1].stage should be a stage name, not "deploy"'),
+    ],
+)
+def test_import_names_a_wrong_field_and_leaves_the_history_alone(  # type: ignore[no-untyped-def]
+    home: Path, tmp_path: Path, path, value, message
+) -> None:
+    with History() as h:
+        h.add_session(record("aaa111"))
+        good = h.load("aaa111").to_json()
+    bad = json.loads(json.dumps(good)) | {"id": "bbb222"}
+    target = bad
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    f = tmp_path / "dump.json"
+    f.write_text(json.dumps({"format": "mlsd-drill-history", "version": 1, "sessions": [good, bad]}))
+    result = runner.invoke(app, ["import", str(f)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"mlsd: error: {f}: session 2 is not valid ({message})"
+    assert runner.invoke(app, ["history"]).exit_code == 0
+    assert len(json.loads(runner.invoke(app, ["history", "--json"]).stdout)) == 1
+
+
 def test_export_markdown_is_readable(home: Path) -> None:
     with History() as h:
         h.add_session(record("ccc333"))
