@@ -168,8 +168,12 @@ class TerminalPrompter:
                     instruction=" ",
                 ).unsafe_ask()
             except (KeyboardInterrupt, EOFError):
-                break  # keep the automatic ticks for this and later stages
-            if picked is None:
+                picked = None
+            if picked is None:  # keep the automatic ticks for this and later stages
+                self.notice_dim(
+                    "Self-scoring stopped: the automatic ticks stand for this list"
+                    + (" and the ones after it." if n < len(stages) else ".")
+                )
                 break
             ticked -= {r.item.id for r in rows}
             ticked |= set(picked)
@@ -186,21 +190,32 @@ class TerminalPrompter:
 
         self.out.print(Text(clean(text), style="bold yellow"))
 
+    def notice_dim(self, text: str) -> None:
+        from rich.text import Text
+
+        self.out.print(Text(clean(text), style="yellow"))
+
     def rating(self) -> int:
         import questionary
 
         labels = {
-            1: "1 again - I struggled; bring it back soon",
-            2: "2 hard - got through with gaps",
-            3: "3 good - solid",
-            4: "4 easy - could do it in my sleep",
+            1: "again - I struggled; bring it back soon",
+            2: "hard - got through with gaps",
+            3: "good - solid",
+            4: "easy - could do it in my sleep",
         }
-        choices = [questionary.Choice(labels[k], value=k) for k in RATINGS]
+        # "1) again ...": the number keys pick a line too
+        choices = [questionary.Choice(labels[k], value=k, shortcut_key=str(k)) for k in RATINGS]
         try:
-            picked = questionary.select("How did it go?", choices=choices, default=choices[2]).unsafe_ask()
+            picked = questionary.select(
+                "How did it go?", choices=choices, default=choices[2], use_shortcuts=True
+            ).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
+            picked = None
+        if not picked:
+            self.notice_dim("No rating: when this question comes back stays as it was.")
             return 0
-        return int(picked or 0)
+        return int(picked)
 
 
 def _short(text: str | None, limit: int = 140) -> str:
