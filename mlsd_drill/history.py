@@ -21,7 +21,7 @@ from typing import Any
 
 from mlsd_drill import paths
 from mlsd_drill.errors import HistoryError, NotFound
-from mlsd_drill.model import STAGES, Question, ScoreResult
+from mlsd_drill.model import RAN_OVER_SECONDS, STAGES, Question, ScoreResult
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -130,6 +130,23 @@ MIGRATIONS: list[str] = [
     INSERT INTO item_tally
         SELECT item_id, text, MAX(stage), SUM(1 - self_hit), COUNT(*) FROM items GROUP BY item_id, text;
     CREATE INDEX item_tally_missed ON item_tally (missed DESC, seen DESC);
+    """,
+    # 4: a stage's time is its own, as its budget and overtime are; the follow-up's time is
+    # kept beside it (NULL for sessions from before, whose elapsed included it). A stage
+    # "ran over" by a second or more, as reports show it (a --strict stage ends at its
+    # deadline, give or take a tick of the clock).
+    f"""
+    ALTER TABLE stages ADD COLUMN followup_elapsed REAL;
+    DELETE FROM stage_tally;
+    INSERT INTO stage_tally
+        SELECT st.stage,
+               SUM(st.self_pct IS NOT NULL), COALESCE(SUM(st.self_pct), 0),
+               SUM(se.kind = 'drill' AND st.elapsed IS NOT NULL),
+               COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.elapsed END), 0),
+               COALESCE(SUM(CASE WHEN se.kind = 'drill' AND st.elapsed IS NOT NULL THEN st.budget END), 0),
+               COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.overtime END), 0),
+               SUM(se.kind = 'drill' AND st.overtime >= {RAN_OVER_SECONDS})
+        FROM stages st JOIN sessions se ON se.id = st.session_id GROUP BY st.stage;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -271,7 +288,7 @@ class History:
         )
         for s in r.stages:
             c.execute(
-                "INSERT INTO stages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO stages VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     r.id,
                     s["stage"],
@@ -284,6 +301,7 @@ class History:
                     s.get("followup_ask"),
                     s.get("followup_reply"),
                     int(bool(s.get("auto_submitted"))),
+                    s.get("followup_elapsed"),
                 ),
             )
         for i in r.items:
@@ -331,7 +349,7 @@ class History:
                     (s.get("elapsed") or 0.0) if has_time else 0.0,
                     (s.get("budget") or 0.0) if has_time else 0.0,
                     (s.get("overtime") or 0.0) if has_time else 0.0,
-                    int(has_time and (s.get("overtime") or 0) > 0),
+                    int(has_time and (s.get("overtime") or 0) >= RAN_OVER_SECONDS),
                 ),
             )
 
@@ -522,7 +540,10 @@ _SESSION_FIELDS: _Spec = {
 _STAGE_FIELDS: _Spec = {
     "stage": ("a stage name", lambda v: v in STAGES, False),
     "answer": ("text", _text, False),
-    **{k: ("a number or null", _maybe(_num), True) for k in ("budget", "elapsed", "overtime", "auto_pct", "self_pct")},
+    **{
+        k: ("a number or null", _maybe(_num), True)
+        for k in ("budget", "elapsed", "overtime", "auto_pct", "self_pct", "followup_elapsed")
+    },
     "followup_ask": ("text or null", _maybe(_text), True),
     "followup_reply": ("text or null", _maybe(_text), True),
     "auto_submitted": ("true or false", lambda v: isinstance(v, bool), True),

@@ -19,6 +19,8 @@ def clean(text: str) -> str:
 
 STAGES: tuple[str, ...] = ("clarify", "data", "model", "serve", "monitor")
 DEFAULT_MINUTES: dict[str, float] = {"clarify": 5, "data": 10, "model": 15, "serve": 10, "monitor": 5}
+# A stage ran over when its overtime is at least this long (less is the clock's tick).
+RAN_OVER_SECONDS = 1.0
 STAGE_TITLES: dict[str, str] = {
     "clarify": "Clarify requirements and scale",
     "data": "Data and features",

@@ -11,7 +11,16 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mlsd_drill.model import STAGE_TITLES, STAGES, ItemResult, Question, Rubric, ScoreResult, clean
+from mlsd_drill.model import (
+    RAN_OVER_SECONDS,
+    STAGE_TITLES,
+    STAGES,
+    ItemResult,
+    Question,
+    Rubric,
+    ScoreResult,
+    clean,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -359,6 +368,13 @@ def level_text(level: str | None) -> Text:
     return t
 
 
+def _overtime(seconds: float) -> Text:
+    from rich.text import Text
+
+    over = seconds >= RAN_OVER_SECONDS
+    return Text(f"+{mmss(seconds)}" if over else "-", style="red" if over else "dim")
+
+
 def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[RenderableType]:
     """The end-of-drill result (also `mlsd review`): per stage scores and time, misses, notes."""
     from rich.rule import Rule
@@ -380,12 +396,7 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
             _pct(s.get("self_pct")),
         ]
         if timed:
-            over = s.get("overtime") or 0.0
-            row += [
-                mmss(s.get("elapsed")),
-                mmss(s.get("budget")),
-                Text(f"+{mmss(over)}" if over >= 1 else "-", style="red" if over >= 1 else "dim"),
-            ]
+            row += [mmss(s.get("elapsed")), mmss(s.get("budget")), _overtime(s.get("overtime") or 0.0)]
         t.add_row(*row)
     total: list[Any] = [
         Text("overall", style="bold"),
@@ -393,14 +404,24 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         Text(_pct(rec.self_score), style="bold"),
     ]
     if timed:
-        over_all = sum(s.get("overtime") or 0.0 for s in rec.stages)
         total += [
             mmss(sum(s.get("elapsed") or 0 for s in rec.stages)),
             mmss(sum(s.get("budget") or 0 for s in rec.stages)),
-            Text(f"+{mmss(over_all)}" if over_all >= 1 else "-", style="red" if over_all >= 1 else "dim"),
+            _overtime(sum(s.get("overtime") or 0.0 for s in rec.stages)),
         ]
     t.add_row(*total)
-    out += [t, Text(""), level_text(rec.level)]
+    out.append(t)
+    followups = [s["followup_elapsed"] for s in rec.stages if s.get("followup_elapsed") is not None]
+    if timed and followups:
+        n = len(followups)
+        out.append(
+            Text(
+                f"Stage times are the stages' own; the {n} follow-up{'s' if n > 1 else ''} took "
+                f"{mmss(sum(followups))} more.",
+                style="dim",
+            )
+        )
+    out += [Text(""), level_text(rec.level)]
     missed = [i for i in rec.items if not i["self_hit"]]
     missed.sort(key=lambda i: (-i["weight"], STAGES.index(i["stage"]) if i["stage"] in STAGES else 9))
     if missed:

@@ -45,6 +45,8 @@ class StageState:
 
     @property
     def overtime(self) -> float:
+        if self.auto_submitted:
+            return 0.0  # --strict ended it at the deadline; any fraction past is the clock's tick
         return max(0.0, self.elapsed - self.budget)
 
     @property

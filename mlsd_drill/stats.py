@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from mlsd_drill.history import History
-from mlsd_drill.model import STAGES
+from mlsd_drill.model import RAN_OVER_SECONDS, STAGES
 
 
 @dataclass
@@ -132,7 +132,7 @@ def _stage_tally(h: History, where: str, args: list[str]) -> list[Any]:
             "COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.elapsed END), 0) AS sum_elapsed, "
             "COALESCE(SUM(CASE WHEN se.kind = 'drill' AND st.elapsed IS NOT NULL THEN st.budget END), 0) AS sum_budget, "
             "COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.overtime END), 0) AS sum_overtime, "
-            "SUM(se.kind = 'drill' AND st.overtime > 0) AS over "
+            f"SUM(se.kind = 'drill' AND st.overtime >= {RAN_OVER_SECONDS}) AS over "
             f"FROM stages st JOIN sessions se ON se.id = st.session_id{where.replace('question_id', 'se.question_id')} "
             "GROUP BY st.stage",
             args,

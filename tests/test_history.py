@@ -284,7 +284,8 @@ def test_stats_keeps_apart_two_questions_items_that_share_an_id(home: Path) -> N
         "DROP TABLE item_tally; CREATE TABLE item_tally (item_id TEXT PRIMARY KEY, text TEXT NOT NULL, "
         "stage TEXT NOT NULL, missed INTEGER NOT NULL, seen INTEGER NOT NULL); "
         "INSERT INTO item_tally VALUES ('a', 'point a', 'data', 5, 9); "
-        "DELETE FROM schema_migrations WHERE version = 3; PRAGMA user_version = 2;"
+        "ALTER TABLE stages DROP COLUMN followup_elapsed; "
+        "DELETE FROM schema_migrations WHERE version > 2; PRAGMA user_version = 2;"
     )
     conn.close()
     with History() as h:
@@ -293,6 +294,16 @@ def test_stats_keeps_apart_two_questions_items_that_share_an_id(home: Path) -> N
         only_rag = stats.compute(h, questions={"rag-support-assistant"}).missed_items
     assert got == {("a", "point a"): (1, 2), ("a", "rag point a"): (1, 1)}
     assert [(m["text"], m["missed"]) for m in only_rag] == [("rag point a", 1)]
+
+
+def test_a_stage_ran_over_only_by_a_second_or_more(home: Path) -> None:
+    tick = record("t1")
+    tick.stages[1]["overtime"] = 0.4  # what a --strict deadline used to leave
+    with History() as h:
+        h.add_session(tick)
+        h.add_session(record("t2"))  # data ran 60 s over
+        assert stats.compute(h).time["data"]["share_over"] == 0.5
+        assert stats.compute(h, questions={"fraud-detection"}).time["data"]["share_over"] == 0.5
 
 
 def test_stats_for_a_bank_counts_only_its_questions(home: Path, mini_bank: Path) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from mlsd_drill import bank, drills
+from mlsd_drill import bank, drills, report
 from mlsd_drill.runner import Drill, DrillReport, Paused, StageOutcome, StageView
 from mlsd_drill.session import DraftStore, DrillState, new_state
 
@@ -174,11 +176,32 @@ def test_minutes_scales_budgets(tmp_path: Path) -> None:
 
 def test_strict_timeout_is_recorded(tmp_path: Path) -> None:
     steps = list(FULL)
-    steps[0] = Step("partial answ", seconds=300, how="timeout")
+    # the deadline submits the box a tick of the clock late: that is no overtime
+    steps[0] = Step("partial answ", seconds=300.2, how="timeout")
     d, _, _, _ = make(tmp_path, steps, strict=True)
     rep = d.run()
     assert rep.state.stages[0].auto_submitted
     assert rep.state.stages[0].text == "partial answ"
+    assert rep.state.stages[0].overtime == 0
+
+
+def test_the_result_keeps_stage_and_follow_up_times_apart(tmp_path: Path) -> None:
+    steps = list(FULL)
+    steps[0] = Step("clarify text", seconds=6 * 60)  # budget 5 minutes
+    steps[1] = Step("reply", seconds=40)  # its follow-up
+    d, _, _, _ = make(tmp_path, steps)
+    rec = drills.to_record(d.run())
+    clarify = rec.stages[0]
+    assert (clarify["elapsed"], clarify["budget"], clarify["overtime"]) == pytest.approx((360, 300, 60))
+    assert clarify["followup_elapsed"] == pytest.approx(40)
+    out = io.StringIO()
+    console = Console(file=out, width=100)
+    for part in report.session_result(rec):
+        console.print(part)
+    text = out.getvalue()
+    row = next(line for line in text.splitlines() if line.startswith("Clarify"))
+    assert row.split()[-3:] == ["06:00", "05:00", "+01:00"]
+    assert "the 5 follow-ups took" in text
 
 
 def test_ctrl_c_saves_and_resume_continues_with_text_and_time(tmp_path: Path) -> None:
