@@ -37,6 +37,8 @@ CORPORA = {
     "corpus6": ROOT / "tests" / "corpus6",  # 30 answers: all fifteen questions, written after session 3
     # 30 answers: all fifteen questions, nine voices, nine layouts, written after session 4 (held out)
     "corpus7": ROOT / "tests" / "corpus7",
+    # 30 answers: all fifteen questions, nine new voices, labelled against today's item texts (held out)
+    "corpus8": ROOT / "tests" / "corpus8",
     # 12 answers to three questions of a bank someone else wrote from docs/bank-format.md alone
     "corpus-outside": ROOT / "tests" / "corpus-outside",
 }
