@@ -148,19 +148,13 @@ class TerminalPrompter:
         stages = [st for st in STAGES if any(r.item.stage == st for r in result.items)]
         for n, st in enumerate(stages, 1):
             rows = [r for r in result.items if r.item.stage == st]
-            choices = [
-                questionary.Choice(
-                    title=clean(r.item.text) + ("  (check?)" if r.check else ""),
-                    value=r.item.id,
-                    checked=r.hit,
-                    description=clean(
-                        f'found: "{_short(r.evidence)}"'
-                        if r.hit and r.evidence
-                        else f"why it matters: {r.item.why}"
-                    ),
+            choices = []
+            for r in rows:
+                note = f'found: "{_short(r.evidence)}"' if r.hit and r.evidence else f"why it matters: {r.item.why}"
+                title, description = checklist_texts(r.item.text, r.check, note, self.out.width)
+                choices.append(
+                    questionary.Choice(title=title, value=r.item.id, checked=r.hit, description=description)
                 )
-                for r in rows
-            ]
             try:
                 picked = questionary.checkbox(
                     f"Self-score {n}/{len(stages)} · {STAGE_TITLES[st]}",
@@ -216,6 +210,29 @@ class TerminalPrompter:
             self.notice_dim("No rating: when this question comes back stays as it was.")
             return 0
         return int(picked)
+
+
+CHECK_MARK = "  (check?)"
+_CHOICE_LEAD = 6  # " » ● " before a checklist title
+_DESCRIPTION_LEAD = 15  # "  Description: " before the line under the list
+
+
+def checklist_texts(text: str, check: bool, note: str, width: int) -> tuple[str, str]:
+    """A checklist line that fits the terminal, and the lines under the list for the item in
+    focus. The line is the item's text, cut with "…" if it must be, and the "(check?)" mark
+    after it, never cut off; under the list come the whole text (when the line had to cut
+    it) and then the evidence or why it matters, wrapped and hanging under "Description: "."""
+    import textwrap
+
+    from rich.text import Text
+
+    mark = CHECK_MARK if check else ""
+    whole = clean(" ".join(text.split()))
+    t = Text(whole)
+    t.truncate(max(10, width - _CHOICE_LEAD - len(mark) - 1), overflow="ellipsis")
+    room = max(20, width - _DESCRIPTION_LEAD - 1)
+    lines = (textwrap.wrap(whole, room) if t.plain != whole else []) + textwrap.wrap(clean(note), room)
+    return t.plain + mark, ("\n" + " " * _DESCRIPTION_LEAD).join(lines)
 
 
 def _short(text: str | None, limit: int = 140) -> str:

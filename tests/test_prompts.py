@@ -9,7 +9,7 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from mlsd_drill import bank
-from mlsd_drill.prompts import answer_box, clock_text, toolbar_parts
+from mlsd_drill.prompts import answer_box, checklist_texts, clock_text, toolbar_parts
 from mlsd_drill.runner import StageView
 
 
@@ -140,3 +140,19 @@ def test_strict_deadline_waits_for_the_editor(tmp_path, monkeypatch) -> None:  #
 def test_without_strict_overtime_goes_on() -> None:
     out = run_box("still typing\x1b\r", view(strict=False, already=590.0), JumpClock())
     assert out.how == "submit" and out.text == "still typing"
+
+
+def test_a_self_scoring_line_fits_the_terminal_and_keeps_its_check_mark() -> None:
+    text = "Sets a latency budget for scoring inside the authorization (tens of ms at p99) and a throughput target"
+    note = 'found: "Latency budget p99 under 100 ms, 5k TPS peak, which leaves room for the rules engine."'
+    title, description = checklist_texts(text, True, note, 80)
+    assert len(title) <= 80 - 6 and title.endswith("…  (check?)")
+    lines = description.split("\n")
+    assert all(len(line) <= 80 - 15 or line.startswith(" " * 15) for line in lines)
+    assert all(len(line) <= 80 for line in lines)
+    # the whole text is under the list when the line had to cut it, then the evidence
+    assert " ".join(line.strip() for line in lines).startswith(text)
+    assert "5k TPS peak" in description
+    # a line that fits is whole, and the text is not repeated under the list
+    short_title, short_description = checklist_texts("Defines the fraud label", False, "why it matters: x", 80)
+    assert short_title == "Defines the fraud label" and short_description == "why it matters: x"
