@@ -24,6 +24,16 @@ def select(bank: Bank, tags: Sequence[str] | None = None, difficulty: str | None
     return out
 
 
+def no_match(bank: Bank, tags: Sequence[str] | None = None, difficulty: str | None = None) -> str:
+    """Why no question matches the filters, naming them: a tag no question has, or the mix."""
+    known = {t.lower() for q in bank.questions.values() for t in q.tags}
+    unknown = [t for t in tags or () if t.lower() not in known]
+    if unknown:
+        return f"no question is tagged '{unknown[0]}'"
+    asked = [f"--tag {t}" for t in tags or ()] + ([f"--difficulty {difficulty}"] if difficulty else [])
+    return f"no question matches {' '.join(asked)}"
+
+
 def get(bank: Bank, qid: str) -> Question:
     q = bank.questions.get(qid)
     if q is None:

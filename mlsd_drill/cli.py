@@ -297,6 +297,9 @@ def list_cmd(
         # nothing to filter: every file was skipped (the warnings above say why) or the bank is empty
         sys.stderr.write("mlsd: error: no usable questions in the bank\n")
         raise typer.Exit(int(ExitCode.USAGE))
+    if not questions:
+        sys.stdout.write(catalog.no_match(b, tag, difficulty).capitalize() + ".\n")
+        return
     listing.print_table(questions)
 
 
@@ -453,7 +456,7 @@ def score_cmd(
 @handles_errors
 def history_cmd(
     limit: Annotated[
-        int, typer.Option("--limit", "-n", metavar="N", help="Show at most this many sessions.")
+        int, typer.Option("--limit", "-n", metavar="N", help="Show at most this many sessions (0: all).")
     ] = 30,
     as_json: JsonOpt = False,
 ) -> None:
@@ -463,8 +466,10 @@ def history_cmd(
     """
     from mlsd_drill.history import History
 
+    if limit < 0:
+        raise MlsdError(f"--limit {limit}: give a number of sessions, or 0 for all")
     with History() as h:
-        rows = h.sessions(limit=limit if limit > 0 else None)
+        rows = h.sessions(limit=limit or None)
     if as_json:
         _print_json([dict(zip(r.keys(), r, strict=True)) | {"tags": json.loads(r["tags"])} for r in rows])
         return

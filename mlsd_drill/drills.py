@@ -37,12 +37,15 @@ def drafts() -> DraftStore:
 def choose_question(b: Bank, opts: DrillOptions, rng: random.Random) -> tuple[Question, str | None]:
     """The question to drill and, when it was picked for the user, why."""
     if opts.minutes is not None and not 0 < opts.minutes <= 600:
-        raise MlsdError(f"--minutes {opts.minutes:g}: give a number of minutes from 1 to 600")
+        raise MlsdError(f"--minutes {opts.minutes:g}: give a number of minutes above 0 and at most 600")
     if opts.question_id:
+        picker = "--random" if opts.random_pick else "--next" if opts.next_pick else None
+        if picker:
+            raise MlsdError(f"{picker} picks the question: leave out {opts.question_id} or {picker}")
         return catalog.get(b, opts.question_id), None
     pool = catalog.select(b, tags=opts.tags, difficulty=opts.difficulty)
     if not pool:
-        raise MlsdError("no question matches those filters; `mlsd list` shows what there is")
+        raise MlsdError(f"{catalog.no_match(b, opts.tags, opts.difficulty)}; `mlsd list` shows what there is")
     if not opts.next_pick and (opts.random_pick or opts.tags or opts.difficulty):
         return rng.choice(pool), "picked at random"
     from mlsd_drill import scheduler

@@ -146,3 +146,15 @@ def test_bank_text_is_reflowed_to_the_terminal() -> None:
         panel = [line.strip("│ ").strip() for line in out.splitlines() if line.startswith("│")]
         for line, nxt in pairwise(panel):
             assert not (line and nxt and len(line.split()) <= 2 and not line.endswith(".")), (qid, line)
+
+
+def test_list_names_a_filter_that_matches_nothing() -> None:
+    out = runner.invoke(app, ["list", "--tag", "nosuch"])
+    assert out.exit_code == 0 and out.stdout.strip() == "No question is tagged 'nosuch'."
+    out = runner.invoke(app, ["list", "--tag", "ads", "--difficulty", "easy"])
+    assert out.stdout.strip() == "No question matches --tag ads --difficulty easy."
+
+
+def test_history_limit_must_not_be_negative() -> None:
+    out = runner.invoke(app, ["history", "-n", "-1"])
+    assert out.exit_code == 2 and out.stderr.strip() == "mlsd: error: --limit -1: give a number of sessions, or 0 for all"

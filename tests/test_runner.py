@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 
 from mlsd_drill import bank, drills, report
+from mlsd_drill.errors import MlsdError
 from mlsd_drill.runner import Drill, DrillReport, Paused, StageOutcome, StageView
 from mlsd_drill.session import DraftStore, DrillState, new_state
 
@@ -307,8 +308,15 @@ def test_choosing_the_question() -> None:
     assert "fraud" in q.tags and reason == "picked at random"
     q, reason = drills.choose_question(b, drills.DrillOptions(next_pick=True, random_pick=True), rng)
     assert reason and "random" not in reason  # --next asks the scheduler
-    with pytest.raises(Exception, match="minutes"):
+    with pytest.raises(MlsdError, match="--minutes 0: give a number of minutes above 0"):
         drills.choose_question(b, drills.DrillOptions(minutes=0), rng)
+    # filters that match nothing, and a question named beside --random, are named back
+    with pytest.raises(MlsdError, match="no question is tagged 'nosuch'"):
+        drills.choose_question(b, drills.DrillOptions(tags=("fraud", "nosuch")), rng)
+    with pytest.raises(MlsdError, match="no question matches --tag ads --difficulty easy"):
+        drills.choose_question(b, drills.DrillOptions(tags=("ads",), difficulty="easy"), rng)
+    with pytest.raises(MlsdError, match="--random picks the question: leave out eta-prediction or --random"):
+        drills.choose_question(b, drills.DrillOptions(question_id="eta-prediction", random_pick=True), rng)
 
 
 def test_a_drill_saved_elsewhere_can_be_resumed_from_its_file(
