@@ -169,6 +169,14 @@ def _run_drill(drill: Any) -> None:
     out.print(f"\nSaved as session {session_id}. `mlsd next` suggests what to practise next.", style="dim")
 
 
+def _number(value: str, kind: type, what: str) -> Any:
+    """An option's number, or an error that names what was typed (Typer's does not)."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not {what}") from None
+
+
 @app.command("drill")
 @handles_errors
 def drill_cmd(
@@ -194,7 +202,11 @@ def drill_cmd(
     minutes: Annotated[
         float | None,
         typer.Option(
-            "--minutes", "-m", metavar="N", help="Scale all stage budgets to this many minutes in all."
+            "--minutes",
+            "-m",
+            metavar="N",
+            help="Scale all stage budgets to this many minutes in all.",
+            parser=lambda v: _number(v, float, "a number of minutes"),
         ),
     ] = None,
     strict: Annotated[
@@ -456,7 +468,14 @@ def score_cmd(
 @handles_errors
 def history_cmd(
     limit: Annotated[
-        int, typer.Option("--limit", "-n", metavar="N", help="Show at most this many sessions (0: all).")
+        int,
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            help="Show at most this many sessions (0: all).",
+            parser=lambda v: _number(v, int, "a whole number of sessions"),
+        ),
     ] = 30,
     as_json: JsonOpt = False,
 ) -> None:

@@ -158,3 +158,10 @@ def test_list_names_a_filter_that_matches_nothing() -> None:
 def test_history_limit_must_not_be_negative() -> None:
     out = runner.invoke(app, ["history", "-n", "-1"])
     assert out.exit_code == 2 and out.stderr.strip() == "mlsd: error: --limit -1: give a number of sessions, or 0 for all"
+
+
+def test_a_number_option_names_what_was_typed() -> None:
+    out = runner.invoke(app, ["drill", "--minutes", "abc"])
+    assert out.exit_code == 2 and "'abc' is not a number of minutes" in out.stderr
+    out = runner.invoke(app, ["history", "-n", "ten"])
+    assert out.exit_code == 2 and "'ten' is not a whole number of sessions" in out.stderr
