@@ -261,17 +261,55 @@ def resume_cmd(
             show_default=False,
         ),
     ] = None,
+    list_them: Annotated[
+        bool, typer.Option("--list", help="List the unfinished drills instead, newest first.")
+    ] = False,
+    discard: Annotated[
+        bool, typer.Option("--discard", help="Throw the drill DRILL away instead (its text is lost).")
+    ] = False,
 ) -> None:
     """Continue the last unfinished drill where it stopped, with its time and text.
 
-    Example: mlsd resume
+    Example: mlsd resume;  mlsd resume --list;  mlsd resume --discard 3f2a9c1b
     """
     from mlsd_drill import drills
+
+    if list_them:
+        _print_unfinished(drills.unfinished_rows())
+        return
+    if discard:
+        if not drill_id:
+            raise MlsdError("--discard needs the drill's id: `mlsd resume --list` shows them")
+        gone = drills.discard(drill_id)
+        print(f"Discarded drill {gone['id']} ({gone['question']}, {gone['words']} words).")
+        return
     from mlsd_drill.prompts import TerminalPrompter
 
     _need_terminal()
     state = drills.resumable(drill_id)
+    if not drill_id:
+        others = len(drills.unfinished_rows()) - 1
+        if others > 0:
+            from mlsd_drill.report import console
+
+            more = "1 other unfinished drill" if others == 1 else f"{others} other unfinished drills"
+            console().print(f"{more}: `mlsd resume --list` shows them.", style="dim", markup=False)
     _run_drill(drills.resume(state, TerminalPrompter()))
+
+
+def _print_unfinished(rows: list[dict[str, Any]]) -> None:
+    from mlsd_drill.report import console, unfinished_table
+
+    out = console()
+    if not rows:
+        out.print("No unfinished drills. Start one with `mlsd drill`.", style="yellow", markup=False)
+        return
+    out.print(unfinished_table(rows))
+    out.print(
+        "\n`mlsd resume DRILL` continues one; `--discard DRILL` throws it away.",
+        style="dim",
+        markup=False,
+    )
 
 
 # --------------------------------------------------------------------------- questions

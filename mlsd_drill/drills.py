@@ -101,6 +101,33 @@ def resumable(drill_id: str | None = None) -> DrillState:
     return found[0]
 
 
+def unfinished_rows() -> list[dict[str, Any]]:
+    """The drills `mlsd resume` can continue, newest first, as rows to show (results as data)."""
+    rows = []
+    for st in drafts().unfinished():
+        at = st.current
+        words = sum(len(s.text.split()) + len(s.followup.reply.split() if s.followup else []) for s in st.stages)
+        rows.append(
+            {
+                "id": st.id,
+                "question": st.question_id,
+                "stage": st.stages[at].name if at < len(st.stages) else "scoring",
+                "words": words,
+                "updated_at": st.updated_at or st.started_at,
+            }
+        )
+    return rows
+
+
+def discard(drill_id: str) -> dict[str, Any]:
+    """Throw away an unfinished drill, at the user's word; returns what it was."""
+    row = next((r for r in unfinished_rows() if r["id"] == drill_id), None)
+    if row is None:
+        raise NotFound(f"no unfinished drill '{drill_id}'; `mlsd resume --list` shows them")
+    drafts().remove(drill_id)
+    return row
+
+
 def resume(state: DrillState, prompter: Prompter, clock: Clock = time.monotonic) -> Drill:
     dirs = [Path(p) for p in state.banks]
     missing = [d for d in dirs if not d.is_dir()]

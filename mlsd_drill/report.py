@@ -503,6 +503,22 @@ def history_table(rows: list[Any], width: int = 120) -> RenderableType:
     return Trimmed(t)
 
 
+def unfinished_table(rows: list[dict[str, Any]]) -> RenderableType:
+    """The drills `mlsd resume` can continue, one line each."""
+    t = _table()
+    for col in ("drill", "question", "stopped at", "words", "last saved (UTC)"):
+        t.add_column(col, justify="right" if col == "words" else "left")
+    for r in rows:
+        t.add_row(
+            literal(r["id"]),
+            literal(r["question"]),
+            literal(r["stage"]),
+            str(r["words"]),
+            r["updated_at"][:16].replace("T", " "),
+        )
+    return Trimmed(t)
+
+
 SPARK = "▁▂▃▄▅▆▇█"
 
 

@@ -330,3 +330,27 @@ def test_a_drill_saved_elsewhere_can_be_resumed_from_its_file(
     where = drills.save_elsewhere(paused.value.state)
     state = drills.resumable(str(where))
     assert state.id == paused.value.state.id and state.stages[0].text == FULL[0].text
+
+
+def test_unfinished_drills_can_be_listed_and_thrown_away() -> None:
+    from typer.testing import CliRunner
+
+    from mlsd_drill.cli import app
+
+    runner = CliRunner()
+    b = bank.load()
+    store = drills.drafts()
+    kept, dropped = (new_state(b.questions[q], [b.questions[q].bank]) for q in ("eta-prediction", "fraud-detection"))
+    kept.stages[0].text, kept.stages[0].done = "Where is the ETA shown?", True
+    dropped.stages[0].text = "two words"
+    for st in (kept, dropped):
+        assert store.save(st)
+    listing = runner.invoke(app, ["resume", "--list"], env={"COLUMNS": "80"})
+    assert listing.exit_code == 0
+    row = next(line for line in listing.stdout.splitlines() if line.startswith(kept.id))
+    assert row.split()[1:4] == ["eta-prediction", "data", "5"]  # stopped at data, 5 words typed
+    gone = runner.invoke(app, ["resume", "--discard", dropped.id])
+    assert gone.exit_code == 0 and f"Discarded drill {dropped.id} (fraud-detection, 2 words)" in gone.stdout
+    assert [st.id for st in store.unfinished()] == [kept.id]
+    again = runner.invoke(app, ["resume", "--discard", dropped.id])
+    assert again.exit_code == 2 and f"no unfinished drill '{dropped.id}'" in again.stderr
