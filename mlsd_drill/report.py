@@ -112,9 +112,9 @@ def stage_budget(q: Question, budgets: dict[str, float] | None = None) -> Text:
 
 
 def _minutes(m: float) -> str:
-    if m < 1:
-        return f"{round(m * 60)} s"
-    return f"{m:.1f}".rstrip("0").rstrip(".") + " min"
+    """'5 min' for whole minutes, else the countdown's own 01:07."""
+    seconds = round(m * 60)
+    return f"{seconds // 60} min" if seconds % 60 == 0 else mmss(seconds)
 
 
 def question_panel(q: Question, budgets: dict[str, float] | None = None) -> RenderableType:
@@ -421,7 +421,10 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
                 style="dim",
             )
         )
-    out += [Text(""), level_text(rec.level)]
+    level = level_text(rec.level)
+    if rec.self_score != rec.auto_score:
+        level.append(" (by your self-scored points)", style="dim")
+    out += [Text(""), level]
     missed = [i for i in rec.items if not i["self_hit"]]
     missed.sort(key=lambda i: (-i["weight"], STAGES.index(i["stage"]) if i["stage"] in STAGES else 9))
     if missed:

@@ -354,3 +354,11 @@ def test_unfinished_drills_can_be_listed_and_thrown_away() -> None:
     assert [st.id for st in store.unfinished()] == [kept.id]
     again = runner.invoke(app, ["resume", "--discard", dropped.id])
     assert again.exit_code == 2 and f"no unfinished drill '{dropped.id}'" in again.stderr
+
+
+def test_scaled_budgets_read_like_the_countdown() -> None:
+    q = bank.load().questions["fraud-detection"]
+    scaled = {s.name: s.minutes * 60 * 5 / 45 for s in q.stages}
+    text = report.stage_budget(q, scaled).plain
+    assert "data 01:07" in text and "clarify 00:33" in text and "(total 5 min)" in text
+    assert "clarify 5 min" in report.stage_budget(q).plain
