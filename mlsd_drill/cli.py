@@ -286,14 +286,12 @@ def resume_cmd(
     from mlsd_drill.prompts import TerminalPrompter
 
     _need_terminal()
-    state = drills.resumable(drill_id)
-    if not drill_id:
-        others = len(drills.unfinished_rows()) - 1
-        if others > 0:
-            from mlsd_drill.report import console
+    state, others = drills.resumable(drill_id)
+    if others:
+        from mlsd_drill.report import console
 
-            more = "1 other unfinished drill" if others == 1 else f"{others} other unfinished drills"
-            console().print(f"{more}: `mlsd resume --list` shows them.", style="dim", markup=False)
+        more = "1 other unfinished drill" if others == 1 else f"{others} other unfinished drills"
+        console().print(f"{more}: `mlsd resume --list` shows them.", style="dim", markup=False)
     _run_drill(drills.resume(state, TerminalPrompter()))
 
 

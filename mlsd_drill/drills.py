@@ -82,7 +82,9 @@ def start(
     return Started(drill, reason, b.warnings)
 
 
-def resumable(drill_id: str | None = None) -> DrillState:
+def resumable(drill_id: str | None = None) -> tuple[DrillState, int]:
+    """The drill to resume - the one named, or the last unfinished one - and how many other
+    unfinished drills wait (counted only when none is named)."""
     store = drafts()
     if drill_id and drill_id.endswith(".json") and Path(drill_id).is_file():
         # a drill saved outside the data folder when the disk refused it there
@@ -90,7 +92,7 @@ def resumable(drill_id: str | None = None) -> DrillState:
         drill_id = Path(drill_id).stem
     if drill_id:
         try:
-            return store.load(drill_id)
+            return store.load(drill_id), 0
         except FileNotFoundError:
             raise NotFound(f"no unfinished drill '{drill_id}'") from None
         except (ValueError, KeyError, TypeError) as e:
@@ -98,7 +100,7 @@ def resumable(drill_id: str | None = None) -> DrillState:
     found = store.unfinished()
     if not found:
         raise NotFound("no unfinished drill to resume; start one with `mlsd drill`")
-    return found[0]
+    return found[0], len(found) - 1
 
 
 def unfinished_rows() -> list[dict[str, Any]]:

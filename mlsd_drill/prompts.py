@@ -164,9 +164,10 @@ class TerminalPrompter:
             except (KeyboardInterrupt, EOFError):
                 picked = None
             if picked is None:  # keep the automatic ticks for this and later stages
-                self.notice_dim(
+                self.notice(
                     "Self-scoring stopped: the automatic ticks stand for this list"
-                    + (" and the ones after it." if n < len(stages) else ".")
+                    + (" and the ones after it." if n < len(stages) else "."),
+                    style="yellow",
                 )
                 break
             ticked -= {r.item.id for r in rows}
@@ -179,15 +180,10 @@ class TerminalPrompter:
         for part in report.session_result(to_record(rep), rep.question.reference):
             self.out.print(part)
 
-    def notice(self, text: str) -> None:
+    def notice(self, text: str, style: str = "bold yellow") -> None:
         from rich.text import Text
 
-        self.out.print(Text(clean(text), style="bold yellow"))
-
-    def notice_dim(self, text: str) -> None:
-        from rich.text import Text
-
-        self.out.print(Text(clean(text), style="yellow"))
+        self.out.print(Text(clean(text), style=style))
 
     def rating(self) -> int:
         import questionary
@@ -207,7 +203,7 @@ class TerminalPrompter:
         except (KeyboardInterrupt, EOFError):
             picked = None
         if not picked:
-            self.notice_dim("No rating: when this question comes back stays as it was.")
+            self.notice("No rating: when this question comes back stays as it was.", style="yellow")
             return 0
         return int(picked)
 

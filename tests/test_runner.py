@@ -328,7 +328,7 @@ def test_a_drill_saved_elsewhere_can_be_resumed_from_its_file(
         d.run()
     monkeypatch.chdir(tmp_path)
     where = drills.save_elsewhere(paused.value.state)
-    state = drills.resumable(str(where))
+    state, _ = drills.resumable(str(where))
     assert state.id == paused.value.state.id and state.stages[0].text == FULL[0].text
 
 
