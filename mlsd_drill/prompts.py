@@ -231,6 +231,27 @@ def checklist_texts(text: str, check: bool, note: str, width: int) -> tuple[str,
     return t.plain + mark, ("\n" + " " * _DESCRIPTION_LEAD).join(lines)
 
 
+def missing_editor() -> str | None:
+    """A note when $VISUAL or $EDITOR names a program that is not installed: prompt_toolkit
+    then quietly opens the first editor it finds (nano, vi...) instead."""
+    import os
+    import shlex
+    import shutil
+
+    for var in ("VISUAL", "EDITOR"):
+        value = os.environ.get(var)
+        if not value:
+            continue
+        try:
+            program = shlex.split(value)[0]
+        except (ValueError, IndexError):
+            program = value
+        if shutil.which(program) is None:
+            return f"${var} is {value!r}, which is not installed here: opening another editor instead."
+        return None
+    return None
+
+
 def _short(text: str | None, limit: int = 140) -> str:
     t = " ".join((text or "").split())
     return t if len(t) <= limit else t[: limit - 1] + "…"
@@ -286,6 +307,9 @@ def answer_box(
 
     @kb.add("c-e")
     def _editor(event: Any) -> None:
+        missing = missing_editor()
+        if missing:
+            run_in_terminal(lambda: print(clean(missing)))
         state["editor"] = state["in_editor"] = True
         task = event.app.current_buffer.open_in_editor(validate_and_handle=False)
         # the deadline waits for the editor: its text is in the buffer only once it closes

@@ -156,3 +156,14 @@ def test_a_self_scoring_line_fits_the_terminal_and_keeps_its_check_mark() -> Non
     # a line that fits is whole, and the text is not repeated under the list
     short_title, short_description = checklist_texts("Defines the fraud label", False, "why it matters: x", 80)
     assert short_title == "Defines the fraud label" and short_description == "why it matters: x"
+
+
+def test_an_editor_that_is_not_installed_is_named(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mlsd_drill.prompts import missing_editor
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "code --wait")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert missing_editor() == "$EDITOR is 'code --wait', which is not installed here: opening another editor instead."
+    monkeypatch.setenv("EDITOR", "/bin/sh")
+    assert missing_editor() is None
