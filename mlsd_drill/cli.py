@@ -124,12 +124,12 @@ def _root(
 # --------------------------------------------------------------------------- drills
 
 
-def _need_terminal() -> None:
+def _need_terminal(command: str = "drill") -> None:
     from mlsd_drill.errors import NotATerminal
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise NotATerminal(
-            "mlsd drill needs an interactive terminal; to score a written answer use "
+            f"mlsd {command} needs an interactive terminal; to score a written answer use "
             "`mlsd score ID ANSWER_FILE`"
         )
 
@@ -274,6 +274,8 @@ def resume_cmd(
     """
     from mlsd_drill import drills
 
+    if list_them and (discard or drill_id):
+        raise MlsdError(f"--list shows every unfinished drill: leave out {'--discard' if discard else drill_id}")
     if list_them:
         _print_unfinished(drills.unfinished_rows())
         return
@@ -285,7 +287,7 @@ def resume_cmd(
         return
     from mlsd_drill.prompts import TerminalPrompter
 
-    _need_terminal()
+    _need_terminal("resume")
     state, others = drills.resumable(drill_id)
     if others:
         from mlsd_drill.report import console
@@ -303,6 +305,13 @@ def _print_unfinished(rows: list[dict[str, Any]]) -> None:
         out.print("No unfinished drills. Start one with `mlsd drill`.", style="yellow", markup=False)
         return
     out.print(unfinished_table(rows))
+    for r in rows:
+        if r["problem"]:
+            out.print(
+                f"Drill {r['id']} cannot be read ({r['problem']}); `mlsd resume --discard {r['id']}` removes it.",
+                style="yellow",
+                markup=False,
+            )
     out.print(
         "\n`mlsd resume DRILL` continues one; `--discard DRILL` throws it away.",
         style="dim",

@@ -91,22 +91,38 @@ def resumable(drill_id: str | None = None) -> tuple[DrillState, int]:
         store = DraftStore(Path(drill_id).parent)
         drill_id = Path(drill_id).stem
     if drill_id:
+        found_id = _find(store, drill_id)
         try:
-            return store.load(drill_id), 0
+            return store.load(found_id), 0
         except FileNotFoundError:
             raise NotFound(f"no unfinished drill '{drill_id}'") from None
-        except (ValueError, KeyError, TypeError) as e:
-            raise MlsdError(f"{store.path(drill_id)}: cannot read the saved drill ({e})") from None
+        except ValueError as e:
+            raise MlsdError(
+                f"{store.path(found_id)}: cannot read the saved drill ({e}); "
+                f"`mlsd resume --discard {found_id}` throws it away"
+            ) from None
     found = store.unfinished()
     if not found:
         raise NotFound("no unfinished drill to resume; start one with `mlsd drill`")
     return found[0], len(found) - 1
 
 
+def _find(store: DraftStore, ref: str) -> str:
+    try:
+        found = store.find(ref)
+    except ValueError as e:
+        raise MlsdError(str(e)) from None
+    if found is None:
+        raise NotFound(f"no unfinished drill '{ref}'; `mlsd resume --list` shows them")
+    return found
+
+
 def unfinished_rows() -> list[dict[str, Any]]:
-    """The drills `mlsd resume` can continue, newest first, as rows to show (results as data)."""
+    """The drills `mlsd resume` can continue, newest first, then any draft that cannot be
+    read (with why), as rows to show (results as data)."""
+    good, bad = drafts().scan()
     rows = []
-    for st in drafts().unfinished():
+    for st in good:
         at = st.current
         words = sum(len(s.text.split()) + len(s.followup.reply.split() if s.followup else []) for s in st.stages)
         rows.append(
@@ -116,18 +132,23 @@ def unfinished_rows() -> list[dict[str, Any]]:
                 "stage": st.stages[at].name if at < len(st.stages) else "scoring",
                 "words": words,
                 "updated_at": st.updated_at or st.started_at,
+                "problem": None,
             }
+        )
+    for drill_id, why in bad:
+        rows.append(
+            {"id": drill_id, "question": "?", "stage": "unreadable", "words": 0, "updated_at": "", "problem": why}
         )
     return rows
 
 
 def discard(drill_id: str) -> dict[str, Any]:
-    """Throw away an unfinished drill, at the user's word; returns what it was."""
-    row = next((r for r in unfinished_rows() if r["id"] == drill_id), None)
-    if row is None:
-        raise NotFound(f"no unfinished drill '{drill_id}'; `mlsd resume --list` shows them")
-    drafts().remove(drill_id)
-    return row
+    """Throw away a saved drill, readable or not, at the user's word; returns what it was."""
+    store = drafts()
+    found = _find(store, drill_id)
+    row = next((r for r in unfinished_rows() if r["id"] == found), None)
+    store.remove(found)
+    return row or {"id": found, "question": "?", "words": 0}
 
 
 def resume(state: DrillState, prompter: Prompter, clock: Clock = time.monotonic) -> Drill:

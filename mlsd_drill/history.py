@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from mlsd_drill import paths
+from mlsd_drill import fields, paths
 from mlsd_drill.errors import HistoryError, NotFound
 from mlsd_drill.model import RAN_OVER_SECONDS, STAGES, Question, ScoreResult
 
@@ -484,94 +484,67 @@ class SessionRecord:
         """A session from `mlsd export` JSON, every field checked: ValueError names the first wrong one."""
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        fields = set(cls.__dataclass_fields__)
-        missing = fields - set(data)
+        names = set(cls.__dataclass_fields__)
+        missing = names - set(data)
         if missing:
             raise ValueError(f"missing {', '.join(sorted(missing))}")
-        _check(data, _SESSION_FIELDS, "")
+        fields.check(data, _SESSION_FIELDS)
         for k in ("started_at", "ended_at"):
             try:
                 datetime.fromisoformat(data[k])
             except ValueError:
                 raise ValueError(f"{k} {data[k]!r} is not a date and time") from None
         for n, st in enumerate(data["stages"], 1):
-            _check(st, _STAGE_FIELDS, f"stages[{n}].")
+            fields.check(st, _STAGE_FIELDS, f"stages[{n}].")
         for n, it in enumerate(data["items"], 1):
-            _check(it, _ITEM_FIELDS, f"items[{n}].")
-        return cls(**{k: data[k] for k in fields})
+            fields.check(it, _ITEM_FIELDS, f"items[{n}].")
+        return cls(**{k: data[k] for k in names})
 
 
-# What `mlsd import` accepts in each field: (type name, test); a field marked optional may
-# be left out. Anything else is refused with the field's name, before the history is touched.
-_Spec = dict[str, tuple[str, Any, bool]]
-
-
-def _num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _text(v: Any) -> bool:
-    return isinstance(v, str)
-
-
-def _maybe(test: Any) -> Any:
-    return lambda v: v is None or test(v)
-
-
-_SESSION_FIELDS: _Spec = {
-    "id": ("text", lambda v: _text(v) and v != "", False),
-    "question_id": ("text", _text, False),
-    "title": ("text", _text, False),
-    "tags": ("a list of text", lambda v: isinstance(v, list) and all(map(_text, v)), False),
-    "difficulty": ("text", _text, False),
+# What `mlsd import` accepts in each field; anything else is refused with the field's name,
+# before the history is touched.
+_SESSION_FIELDS: fields.Spec = {
+    "id": ("text", lambda v: fields.text(v) and v != "", False),
+    "question_id": ("text", fields.text, False),
+    "title": ("text", fields.text, False),
+    "tags": ("a list of text", fields.list_of(fields.text), False),
+    "difficulty": ("text", fields.text, False),
     "kind": ("drill or file", lambda v: v in ("drill", "file"), False),
-    "started_at": ("text", _text, False),
-    "ended_at": ("text", _text, False),
-    "auto_score": ("a number", _num, False),
-    "self_score": ("a number", _num, False),
-    "level": ("text or null", _maybe(_text), False),
-    "rating": ("1 to 4 or null", lambda v: v is None or (type(v) is int and 1 <= v <= 4), False),
-    "strict": ("true or false", lambda v: isinstance(v, bool), False),
-    "minutes": ("a number or null", _maybe(_num), False),
-    "words": ("a whole number", lambda v: type(v) is int, False),
-    "stages": ("a list of stages", lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v), False),
-    "items": ("a list of items", lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v), False),
+    "started_at": ("text", fields.text, False),
+    "ended_at": ("text", fields.text, False),
+    "auto_score": ("a number", fields.number, False),
+    "self_score": ("a number", fields.number, False),
+    "level": ("text or null", fields.maybe(fields.text), False),
+    "rating": ("1 to 4 or null", lambda v: v is None or (fields.whole(v) and 1 <= v <= 4), False),
+    "strict": ("true or false", fields.flag, False),
+    "minutes": ("a number or null", fields.maybe(fields.number), False),
+    "words": ("a whole number", fields.whole, False),
+    "stages": ("a list of stages", fields.list_of(fields.is_object), False),
+    "items": ("a list of items", fields.list_of(fields.is_object), False),
 }
-_STAGE_FIELDS: _Spec = {
-    "stage": ("a stage name", lambda v: v in STAGES, False),
-    "answer": ("text", _text, False),
+_STAGE_FIELDS: fields.Spec = {
+    "stage": ("a stage name", fields.stage, False),
+    "answer": ("text", fields.text, False),
     **{
-        k: ("a number or null", _maybe(_num), True)
+        k: ("a number or null", fields.maybe(fields.number), True)
         for k in ("budget", "elapsed", "overtime", "auto_pct", "self_pct", "followup_elapsed")
     },
-    "followup_ask": ("text or null", _maybe(_text), True),
-    "followup_reply": ("text or null", _maybe(_text), True),
-    "auto_submitted": ("true or false", lambda v: isinstance(v, bool), True),
+    "followup_ask": ("text or null", fields.maybe(fields.text), True),
+    "followup_reply": ("text or null", fields.maybe(fields.text), True),
+    "auto_submitted": ("true or false", fields.flag, True),
 }
-_ITEM_FIELDS: _Spec = {
-    "id": ("text", _text, False),
-    "stage": ("a stage name", lambda v: v in STAGES, False),
-    "text": ("text", _text, False),
-    "why": ("text", _text, False),
-    "weight": ("a whole number", lambda v: type(v) is int, False),
-    "level": ("text", _text, False),
-    "auto_hit": ("true or false", lambda v: isinstance(v, bool), False),
-    "self_hit": ("true or false", lambda v: isinstance(v, bool), False),
-    "evidence": ("text or null", _maybe(_text), True),
-    "found_in": ("a stage name or null", lambda v: v is None or v in STAGES, True),
+_ITEM_FIELDS: fields.Spec = {
+    "id": ("text", fields.text, False),
+    "stage": ("a stage name", fields.stage, False),
+    "text": ("text", fields.text, False),
+    "why": ("text", fields.text, False),
+    "weight": ("a whole number", fields.whole, False),
+    "level": ("text", fields.text, False),
+    "auto_hit": ("true or false", fields.flag, False),
+    "self_hit": ("true or false", fields.flag, False),
+    "evidence": ("text or null", fields.maybe(fields.text), True),
+    "found_in": ("a stage name or null", fields.maybe(fields.stage), True),
 }
-
-
-def _check(data: Any, spec: _Spec, where: str) -> None:
-    for k, (kind, test, optional) in spec.items():
-        if k not in data:
-            if optional:
-                continue
-            raise ValueError(f"{where}{k} is missing")
-        if not test(data[k]):
-            shown = json.dumps(data[k], ensure_ascii=False)
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            raise ValueError(f"{where}{k} should be {kind}, not {shown}")
 
 
 def items_payload(auto: ScoreResult, self_: ScoreResult | None = None) -> list[dict[str, Any]]:

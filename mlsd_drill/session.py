@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mlsd_drill import fields
 from mlsd_drill.model import STAGES, Question
 
 STATE_VERSION = 1
@@ -126,15 +127,65 @@ def to_json(state: DrillState) -> dict[str, Any]:
     return asdict(state)
 
 
-def from_json(data: dict[str, Any]) -> DrillState:
+# What a saved drill must hold, field by field (see fields.py): a file edited or damaged by
+# hand is refused with the field's name instead of failing halfway through a resume.
+_FOLLOWUP_FIELDS: fields.Spec = {
+    "ask": ("text", fields.text, False),
+    "reply": ("text", fields.text, True),
+    "elapsed": ("a number", fields.number, True),
+    "budget": ("a number", fields.number, True),
+    "done": ("true or false", fields.flag, True),
+}
+_STAGE_FIELDS: fields.Spec = {
+    "name": ("a stage name", fields.stage, False),
+    "budget": ("a number", fields.number, False),
+    "text": ("text", fields.text, True),
+    "elapsed": ("a number", fields.number, True),
+    "done": ("true or false", fields.flag, True),
+    "auto_submitted": ("true or false", fields.flag, True),
+    "used_editor": ("true or false", fields.flag, True),
+    "hints_shown": ("a whole number", fields.whole, True),
+    "followup": ("a follow-up or null", fields.maybe(fields.is_object), True),
+}
+_DRILL_FIELDS: fields.Spec = {
+    "id": ("text", lambda v: fields.text(v) and v != "", False),
+    "question_id": ("text", fields.text, False),
+    "banks": ("a list of folders", fields.list_of(fields.text), False),
+    "started_at": ("text", fields.text, False),
+    "stages": (
+        "the five stages",
+        lambda v: fields.list_of(fields.is_object)(v) and len(v) == len(STAGES),
+        False,
+    ),
+    "strict": ("true or false", fields.flag, True),
+    "no_timer": ("true or false", fields.flag, True),
+    "minutes": ("a number or null", fields.maybe(fields.number), True),
+    "status": ("running, paused or finished", lambda v: v in ("running", "paused", "finished"), True),
+    "updated_at": ("text", fields.text, True),
+    "version": ("a whole number", fields.whole, True),
+    "extra": ("an object", fields.is_object, True),
+}
+
+
+def from_json(data: Any) -> DrillState:
+    """A saved drill, every field checked: ValueError names the first wrong one."""
+    fields.check(data, _DRILL_FIELDS)
+    for n, s in enumerate(data["stages"], 1):
+        fields.check(s, _STAGE_FIELDS, f"stages[{n}].")
+        if s.get("followup"):
+            fields.check(s["followup"], _FOLLOWUP_FIELDS, f"stages[{n}].followup.")
+    known = set(DrillState.__dataclass_fields__)
     stages = []
     for s in data["stages"]:
         fu = s.get("followup")
         stages.append(
-            StageState(**{**s, "followup": FollowupState(**fu) if fu else None})  # type: ignore[arg-type]
+            StageState(
+                **{k: v for k, v in s.items() if k in _STAGE_FIELDS and k != "followup"},
+                followup=FollowupState(**{k: v for k, v in fu.items() if k in _FOLLOWUP_FIELDS}) if fu else None,
+            )
         )
-    fields = {k: v for k, v in data.items() if k != "stages"}
-    return DrillState(stages=stages, **fields)
+    rest = {k: v for k, v in data.items() if k != "stages" and k in known}
+    return DrillState(stages=stages, **rest)
 
 
 class DraftStore:
@@ -178,18 +229,37 @@ class DraftStore:
 
     def unfinished(self) -> list[DrillState]:
         """Drills that can be resumed, most recently touched first."""
+        return self.scan()[0]
+
+    def scan(self) -> tuple[list[DrillState], list[tuple[str, str]]]:
+        """Drills that can be resumed, most recently touched first, and the drafts that
+        cannot be read, as (id, why)."""
         if not self.folder.is_dir():
-            return []
+            return [], []
         out: list[tuple[float, DrillState]] = []
-        for p in self.folder.glob("*.json"):
+        bad: list[tuple[str, str]] = []
+        for p in sorted(self.folder.glob("*.json")):
             try:
                 st = from_json(json.loads(p.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, UnicodeDecodeError) as e:
+                bad.append((p.stem, f"cannot read it ({e.__class__.__name__})"))
                 continue
-            if st.status != "finished" and len(st.stages) == len(STAGES):
+            except ValueError as e:  # JSON that is not JSON is a ValueError too
+                bad.append((p.stem, str(e) if not isinstance(e, json.JSONDecodeError) else "not JSON"))
+                continue
+            if st.status != "finished":
                 out.append((p.stat().st_mtime, st))
         out.sort(key=lambda t: t[0], reverse=True)
-        return [st for _, st in out]
+        return [st for _, st in out], bad
+
+    def find(self, ref: str) -> str | None:
+        """The id of the saved drill `ref` names: its whole id or a prefix only it has."""
+        if self.path(ref).is_file():
+            return ref
+        found = [p.stem for p in self.folder.glob("*.json") if p.stem.startswith(ref)] if self.folder.is_dir() else []
+        if len(found) > 1:
+            raise ValueError(f"drill '{ref}' is ambiguous ({len(found)} match); give more of the id")
+        return found[0] if found else None
 
     def remove(self, drill_id: str) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -362,3 +362,35 @@ def test_scaled_budgets_read_like_the_countdown() -> None:
     text = report.stage_budget(q, scaled).plain
     assert "data 01:07" in text and "clarify 00:33" in text and "(total 5 min)" in text
     assert "clarify 5 min" in report.stage_budget(q).plain
+
+
+def test_a_damaged_draft_is_named_and_can_be_thrown_away() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mlsd_drill.cli import app
+
+    runner = CliRunner()
+    b = bank.load()
+    store = drills.drafts()
+    good = new_state(b.questions["eta-prediction"], [b.questions["eta-prediction"].bank])
+    bad = new_state(b.questions["fraud-detection"], [b.questions["fraud-detection"].bank])
+    assert store.save(good) and store.save(bad)
+    data = json.loads(store.path(bad.id).read_text())
+    data["stages"][1]["text"] = None  # edited or damaged by hand
+    store.path(bad.id).write_text(json.dumps(data))
+    (store.folder / "junk.json").write_text("{not json")
+    listing = runner.invoke(app, ["resume", "--list"], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0 and good.id in listing.stdout
+    assert f"Drill {bad.id} cannot be read (stages[2].text should be text, not null)" in listing.stdout
+    assert "Drill junk cannot be read (not JSON)" in listing.stdout
+    # resuming it by a prefix of its id names the field, and says how to be rid of it
+    assert drills.resumable()[0].id == good.id  # the last good one still resumes
+    with pytest.raises(MlsdError, match=r"stages\[2\]\.text should be text, not null\); `mlsd resume --discard"):
+        drills.resumable(bad.id[:6])
+    assert runner.invoke(app, ["resume", "--discard", bad.id[:6]]).exit_code == 0
+    assert runner.invoke(app, ["resume", "--discard", "junk"]).exit_code == 0
+    assert not store.path(bad.id).exists() and [r["id"] for r in drills.unfinished_rows()] == [good.id]
+    both = runner.invoke(app, ["resume", "--list", "--discard", good.id])
+    assert both.exit_code == 2 and "leave out --discard" in both.stderr
