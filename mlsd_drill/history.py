@@ -371,7 +371,9 @@ class History:
 
     def find(self, ref: str) -> str:
         """A session id from a full id, a unique prefix, or a number from `mlsd history` (1 = newest)."""
-        if ref.isdigit() and len(ref) < 6:  # a number from `mlsd history`, never an id prefix
+        # a number from `mlsd history`; past the end, a number of 4 digits or more may still
+        # be the start of an id ("7827" of 7827fc3f4f18), a shorter one is a mistyped number
+        if ref.isdigit() and len(ref) < 6:
             n = int(ref)
             row = None
             if n >= 1:
@@ -380,17 +382,21 @@ class History:
                 ).fetchone()
             if row:
                 return str(row["id"])
-            total = self.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
-            if not total:
-                raise NotFound(f"no session {ref}: there are none yet; start one with `mlsd drill`")
-            listed = "1 session" if total == 1 else f"{total} sessions, 1 = newest"
-            raise NotFound(f"no session {ref}: `mlsd history` numbers {listed}")
-        rows = list(self.conn.execute("SELECT id FROM sessions WHERE id LIKE ? || '%'", (ref,)))
+            if len(ref) < 4 or not self._by_prefix(ref):
+                total = self.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+                if not total:
+                    raise NotFound(f"no session {ref}: there are none yet; start one with `mlsd drill`")
+                listed = "1 session" if total == 1 else f"{total} sessions, 1 = newest"
+                raise NotFound(f"no session {ref}: `mlsd history` numbers {listed}")
+        rows = self._by_prefix(ref)
         if len(rows) == 1:
             return str(rows[0]["id"])
         if len(rows) > 1:
             raise NotFound(f"session '{ref}' is ambiguous ({len(rows)} match); give more of the id")
         raise NotFound(f"no session '{ref}'; `mlsd history` lists them")
+
+    def _by_prefix(self, ref: str) -> list[Any]:
+        return list(self.conn.execute("SELECT id FROM sessions WHERE id LIKE ? || '%'", (ref,)))
 
     def load(self, session_id: str) -> SessionRecord:
         row = self.conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()

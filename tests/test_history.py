@@ -213,6 +213,11 @@ def test_history_review_and_unknown_session(home: Path) -> None:
         assert out.exit_code == 2 and f"no session {n}: `mlsd history` numbers 3 sessions" in out.stderr
         assert runner.invoke(app, ["export", n]).exit_code == 2
     assert "300aaa" in runner.invoke(app, ["review", "3"]).stdout
+    # ... but four digits or more past the end are the start of an id
+    with History() as h:
+        h.add_session(record("7827fc", when="2026-08-01T10:00:00+00:00"))
+    assert "7827fc" in runner.invoke(app, ["review", "7827"]).stdout
+    assert runner.invoke(app, ["review", "782"]).exit_code == 2
 
 
 def test_stats(home: Path) -> None:
