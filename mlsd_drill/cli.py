@@ -155,7 +155,7 @@ def _run_drill(drill: Any) -> None:
             out.print(f"\nSaved. Continue with: mlsd resume   (drill {p.state.id})", style="bold")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     try:
-        session_id = drills.record(rep)
+        session_id, due = drills.record(rep)
     except MlsdError as e:
         # the history is unusable: never lose the drill - keep it somewhere readable
         rescue = drills.rescue(rep)
@@ -166,7 +166,12 @@ def _run_drill(drill: Any) -> None:
             markup=False,
         )
         raise typer.Exit(int(ExitCode.PROBLEMS)) from None
-    out.print(f"\nSaved as session {session_id}. `mlsd next` suggests what to practise next.", style="dim")
+    back = f" This question comes back {drills.when(due)}." if due else ""
+    out.print(
+        f"\nSaved as session {session_id}.{back} `mlsd next` suggests what to practise next.",
+        style="dim",
+        markup=False,
+    )
 
 
 def _number(value: str, kind: type, what: str) -> Any:

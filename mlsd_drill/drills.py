@@ -204,18 +204,31 @@ def to_record(rep: DrillReport, ended: datetime | None = None) -> SessionRecord:
     )
 
 
-def record(rep: DrillReport, ended: datetime | None = None) -> str:
-    """Store a finished drill in the history, update its schedule, drop the draft."""
+def record(rep: DrillReport, ended: datetime | None = None) -> tuple[str, datetime | None]:
+    """Store a finished drill in the history, update its schedule, drop the draft; returns
+    the session id and when the question is next due (None without a rating)."""
     from mlsd_drill import scheduler
 
     rec = to_record(rep, ended)
+    due = None
     with History() as h:
         h.add_session(rec)
         if rep.rating:
-            scheduler.review(h, rep.question.id, rep.rating)
+            due = scheduler.review(h, rep.question.id, rep.rating)
     rep.state.status = "finished"
     drafts().remove(rep.state.id)
-    return rec.id
+    return rec.id, due
+
+
+def when(due: datetime, now: datetime | None = None) -> str:
+    """'in about 3 days', 'tomorrow', 'within the hour' - how far off a due date is."""
+    hours = (due - (now or datetime.now(timezone.utc))).total_seconds() / 3600
+    if hours < 1:
+        return "within the hour"
+    if hours < 20:
+        return f"in about {round(hours)} hour{'s' if round(hours) != 1 else ''}"
+    days = max(1, round(hours / 24))
+    return "tomorrow" if days == 1 else f"in about {days} days"
 
 
 def rescue(rep: DrillReport) -> Path:

@@ -185,7 +185,7 @@ class TerminalPrompter:
 
         self.out.print(Text(clean(text), style=style))
 
-    def rating(self) -> int:
+    def rating(self, suggested: int) -> int:
         import questionary
 
         labels = {
@@ -198,7 +198,7 @@ class TerminalPrompter:
         choices = [questionary.Choice(labels[k], value=k, shortcut_key=str(k)) for k in RATINGS]
         try:
             picked = questionary.select(
-                "How did it go?", choices=choices, default=choices[2], use_shortcuts=True
+                "How did it go?", choices=choices, default=choices[list(RATINGS).index(suggested)], use_shortcuts=True
             ).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             picked = None

@@ -71,7 +71,7 @@ class Prompter(Protocol):
 
     def final(self, report: DrillReport) -> None: ...
 
-    def rating(self) -> int: ...
+    def rating(self, suggested: int) -> int: ...
 
     def notice(self, text: str) -> None:
         """A one-line warning that must not interrupt the drill."""
@@ -237,9 +237,15 @@ class Drill:
         self_ = apply_self_score(auto, ticked)
         report = DrillReport(self.q, self.state, auto, self_)
         self.p.final(report)
-        report.rating = self.p.rating()
+        report.rating = self.p.rating(suggested_rating(self_.percent))
         self.state.status = "finished"
         return report
+
+
+def suggested_rating(percent: float) -> int:
+    """The rating offered first, from the self-scored share of the rubric: a drill that covered
+    a fifth of it should not default to "good"."""
+    return 1 if percent < 25 else 2 if percent < 50 else 3 if percent < 75 else 4
 
 
 def apply_self_score(auto: ScoreResult, ticked: set[str]) -> ScoreResult:

@@ -46,6 +46,7 @@ class ScriptedPrompter:
     untick: set[str] = field(default_factory=set)
     tick: set[str] = field(default_factory=set)
     rating_value: int = 3
+    suggested: list[int] = field(default_factory=list)
     views: list[StageView] = field(default_factory=list)
     finals: list[DrillReport] = field(default_factory=list)
 
@@ -76,7 +77,8 @@ class ScriptedPrompter:
     def final(self, report: DrillReport) -> None:
         self.finals.append(report)
 
-    def rating(self) -> int:
+    def rating(self, suggested: int) -> int:
+        self.suggested.append(suggested)
         return self.rating_value
 
     notices: list[str] = field(default_factory=list)
@@ -265,7 +267,8 @@ def test_record_puts_the_drill_in_history_and_schedules_it(tmp_path: Path) -> No
     d, _, _, _ = make(tmp_path, list(FULL))
     d.store = drills.drafts()
     rep = d.run()
-    sid = drills.record(rep)
+    sid, due = drills.record(rep)
+    assert due is not None and "comes back" not in drills.when(due)
     with History() as h:
         rec = h.load(sid)
         assert rec.question_id == "fraud-detection" and rec.rating == 3
@@ -394,3 +397,18 @@ def test_a_damaged_draft_is_named_and_can_be_thrown_away() -> None:
     assert not store.path(bad.id).exists() and [r["id"] for r in drills.unfinished_rows()] == [good.id]
     both = runner.invoke(app, ["resume", "--list", "--discard", good.id])
     assert both.exit_code == 2 and "leave out --discard" in both.stderr
+
+
+def test_the_rating_offered_first_follows_the_self_score(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from mlsd_drill.runner import suggested_rating
+
+    assert [suggested_rating(p) for p in (2, 30, 60, 90)] == [1, 2, 3, 4]
+    d, p, _, _ = make(tmp_path, [Step("no idea")] * 10)
+    rep = d.run()
+    assert rep.self_.percent < 25 and p.suggested == [1]  # a weak drill does not default to "good"
+    now = datetime(2026, 11, 22, tzinfo=timezone.utc)
+    assert drills.when(now + timedelta(days=3, hours=2), now) == "in about 3 days"
+    assert drills.when(now + timedelta(hours=22), now) == "tomorrow"
+    assert drills.when(now + timedelta(minutes=10), now) == "within the hour"
