@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit, in any alphabet
+_WORDS = re.compile(r"[^\W_]+")
 
 QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference"}
 QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
@@ -302,6 +304,24 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
     return Rubric(question=str(qid), items=tuple(items), source=doc.file), c.problems
 
 
+def _only_small_words(phrase: str) -> str | None:
+    """The first alternative of a phrase that holds no word matching reads ("by", "as of")."""
+    small = _small_words_only()
+    for alt in phrase.split("|"):
+        if small(alt):
+            return alt.strip()
+    return None
+
+
+@lru_cache(maxsize=1)
+def _small_words_only() -> Any:
+    """fullmatch of a text made only of small words (text.STOPWORDS), in one regex."""
+    from mlsd_drill.text import STOPWORDS
+
+    words = "|".join(sorted(map(re.escape, STOPWORDS), key=len, reverse=True))
+    return re.compile(rf"[\W_]*(?:(?:{words})(?![^\W_])[\W_]*)*", re.IGNORECASE).fullmatch
+
+
 def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -> Item | None:
     if not c.mapping(raw, path, ITEM_KEYS, "a rubric item"):
         return None
@@ -339,7 +359,10 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
                     phrases
                     and c.clean
                     and all(
-                        type(p) is str and all(_HAS_WORD.search(a) for a in p.split("|")) for p in phrases
+                        type(p) is str
+                        and all(_HAS_WORD.search(a) for a in p.split("|"))
+                        and not _only_small_words(p)
+                        for p in phrases
                     )
                 ):
                     signals.append(tuple(p.strip() for p in phrases))
@@ -359,6 +382,13 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
                         ok = False
                     elif not all(_HAS_WORD.search(alt) for alt in phrase.split("|")):
                         c.add(spath, "empty signal or alternative (each needs at least one word)")
+                        ok = False
+                    elif small := _only_small_words(phrase):
+                        c.add(
+                            spath,
+                            f"signal {small!r} has only small words, which matching ignores "
+                            "(so it never matches): name the idea",
+                        )
                         ok = False
                     elif not c.text(phrase, (*spath, k) if isinstance(s, list) else spath, "signal"):
                         ok = False

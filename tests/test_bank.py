@@ -212,6 +212,15 @@ def test_empty_alternative_is_a_problem(mini_bank: Path) -> None:
     assert any("empty signal or alternative" in p for p in problems)
 
 
+def test_a_signal_of_small_words_only_is_a_problem(mini_bank: Path) -> None:
+    """Matching ignores small words, so "by" alone (or "as of") would never match anything."""
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [[blurred, by, hand], 'loss|as of']"))
+    _, problems = bank.validate([mini_bank])
+    assert any("toy-ranker.yaml:13: signal 'by' has only small words" in p for p in problems), problems
+    assert any("signal 'as of' has only small words" in p for p in problems)
+
+
 def test_numbers_in_signals_and_ids_must_be_quoted(mini_bank: Path) -> None:
     """YAML rewrites bare numbers (010 is 8, 1:1 is 61): the author is told to quote them."""
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
