@@ -497,15 +497,17 @@ def score_cmd(
             data["session"] = session_id
         _print_json(data)
         return
-    from mlsd_drill.report import console, score_report
+    from rich.text import Text
+
+    from mlsd_drill.report import Hanging, console, literal, score_report, score_summary
 
     out = console()
     if not text.strip():
-        out.print(
-            "The answer is empty, so it scores 0. Write under headings like ## Clarify, ## Data.",
-            style="yellow",
-        )
-    for part in score_report(result, q.title):
+        # no list of all the points missed: the rubric itself says it better
+        note = f"The answer is empty: 0 of {len(result.items)} points. `mlsd show {q.id} --rubric` lists them."
+        out.print(Hanging(Text(""), literal(note, "yellow")))
+    parts = score_report(result, q.title) if text.strip() else score_summary(result, q.title)
+    for part in parts:
         out.print(part)
     if session_id is not None:
         out.print(f"\nSaved as session {session_id}.", style="dim")

@@ -102,6 +102,8 @@ def test_empty_answer_scores_zero_with_a_note(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "fraud-detection", str(f)])
     assert result.exit_code == 0
     assert "empty" in result.stdout and "0%" in result.stdout
+    assert "mlsd show fraud-detection --rubric" in result.stdout
+    assert "Missed" not in result.stdout and "why:" not in result.stdout  # not 55 misses with their why
     data = json.loads(runner.invoke(app, ["score", "fraud-detection", str(f), "--json"]).stdout)
     assert data["score"] == 0
 
