@@ -568,12 +568,20 @@ def _match_item(
             if not against or not all(_overlaps(sp, against) for sp in spans):
                 yield si
 
-    def evidence(k: int, per_phrase: list[_Hits], whole: bool) -> tuple[tuple[bool, int, int], list[int]] | None:
-        """Signal k's best evidence: (not in own stage, first sentence, k) and its sentences."""
+    def rank(si: int, k: int) -> tuple[bool, bool, int, int]:
+        """Evidence in the item's own stage first, then a statement before a question ("Do we
+        have velocity features?" is weaker evidence than the answer to it), then the earliest."""
+        sent = sentences[si]
+        return (sent.stage != own, sent.text.endswith("?"), si, k)
+
+    def evidence(
+        k: int, per_phrase: list[_Hits], whole: bool
+    ) -> tuple[tuple[bool, bool, int, int], list[int]] | None:
+        """Signal k's best evidence: its rank and its sentences."""
         if not whole:
             return None
         if len(per_phrase) == 1:
-            found = [((sentences[si].stage != own, si, k), [si]) for si in allowed(per_phrase[0])]
+            found = [(rank(si, k), [si]) for si in allowed(per_phrase[0])]
             return min(found) if found else None
         # every phrase somewhere in one paragraph: paragraph -> its first sentence making it
         by_para: list[dict[int, int]] = []
@@ -592,7 +600,7 @@ def _match_item(
         best = None
         for para in common:
             sents = sorted({paras[para] for paras in by_para})
-            key = (sentences[sents[0]].stage != own, sents[0], k)
+            key = rank(sents[0], k)
             if best is None or key < best[0]:
                 best = (key, sents)
         return best
@@ -611,7 +619,7 @@ def _match_item(
             break
         if evidence(k, *phrase_hits(ci.signals[k])):
             ways += 1
-    return (sents, key[2], min(ways, 2)), min(rejected) if rejected else None
+    return (sents, key[3], min(ways, 2)), min(rejected) if rejected else None
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:

@@ -165,6 +165,12 @@ def test_evidence_is_the_sentence_and_stage_is_reported() -> None:
     assert ctr.found_in == "clarify"
 
 
+def test_evidence_is_a_statement_before_a_question() -> None:
+    text = "## Data\nDo we have velocity features? Not yet, so I'd add velocity features per card."
+    res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+    assert res["velocity"].evidence == "Not yet, so I'd add velocity features per card."
+
+
 def test_point_made_in_another_stage_still_counts() -> None:
     res = score(parse_markdown("## Monitoring\nWe recalibrate: calibration drifts."), R)
     cal = {x.item.id: x for x in res.items}["calibration"]
