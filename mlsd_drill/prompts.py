@@ -22,6 +22,7 @@ from mlsd_drill.session import DrillState
 WARN_SECONDS = 60.0
 KEYS_HELP = "Esc Enter submit · Ctrl-T hint · Ctrl-E editor · Ctrl-C pause"
 KEYS_SHORT = "Esc⏎ submit ^T hint ^E edit ^C pause"
+KEYS_MIN = "Esc⏎ submit ^C pause"
 
 
 def clock_text(seconds: float) -> str:
@@ -35,12 +36,11 @@ def clock_text(seconds: float) -> str:
 def toolbar_parts(view: StageView, spent: float, width: int = 120) -> list[tuple[str, str]]:
     """The toolbar as (style, text) fragments; `spent` is seconds in this box so far.
 
-    Below 110 columns the key help is abbreviated so the clocks always fit.
+    The clocks always show; the key help is the longest form that fits beside them.
     """
-    keys = KEYS_HELP if width >= 110 else KEYS_SHORT
     if view.no_timer:
         used = view.already + spent
-        return [("class:toolbar", f" {view.stage}  {clock_text(used)} used (untimed) │ {keys} ")]
+        return _with_keys([("class:toolbar", f" {view.stage}  {clock_text(used)} used (untimed) ")], width)
     left = view.budget - (view.already + spent)
     interview_left = view.interview_budget - (view.interview_spent + view.already + spent)
     if left < 0:
@@ -53,7 +53,14 @@ def toolbar_parts(view: StageView, spent: float, width: int = 120) -> list[tuple
     parts = [("class:toolbar", f" {name} "), (style, label)]
     total_style = "class:toolbar.over" if interview_left < 0 else "class:toolbar"
     parts.append((total_style, f" interview {clock_text(interview_left)} "))
-    parts.append(("class:toolbar.keys", f"│ {keys} "))
+    return _with_keys(parts, width)
+
+
+def _with_keys(parts: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
+    used = sum(len(text) for _, text in parts)
+    for keys in (KEYS_HELP, KEYS_SHORT, KEYS_MIN):
+        if used + len(keys) + 3 <= width:
+            return [*parts, ("class:toolbar.keys", f"│ {keys} ")]
     return parts
 
 

@@ -76,6 +76,15 @@ def test_toolbar_counts_down_and_warns() -> None:
     assert any(s == "class:toolbar.over" and "+01:40 over time" in t for s, t in over)
 
 
+def test_the_toolbar_fits_the_terminal_in_overtime() -> None:
+    follow_up = view(followup=True, budget=120.0, interview_spent=2000.0)
+    for width in (80, 60, 50):
+        parts = toolbar_parts(follow_up, 700, width)
+        text = "".join(t for _, t in parts)
+        assert len(text) <= width and "over time" in text and "interview" in text
+    assert "Esc⏎ submit" in "".join(t for _, t in toolbar_parts(follow_up, 700, 80))
+
+
 def test_no_timer_shows_time_used_only() -> None:
     text = "".join(t for _, t in toolbar_parts(view(no_timer=True), 75))
     assert "01:15 used (untimed)" in text and "left" not in text
