@@ -107,7 +107,9 @@ def stage_budget(q: Question, budgets: dict[str, float] | None = None) -> Text:
     from rich.text import Text
 
     minutes = {s.name: (budgets[s.name] / 60 if budgets else s.minutes) for s in q.stages}
-    parts = [f"{name} {_minutes(m)}" for name, m in minutes.items()]
+    # whole minutes read as "5 min"; when any is not, every stage reads like the countdown (01:07)
+    whole = all(round(m * 60) % 60 == 0 for m in minutes.values())
+    parts = [f"{name} {_minutes(m) if whole else mmss(round(m * 60))}" for name, m in minutes.items()]
     return Text(" · ".join(parts) + f"  (total {_minutes(sum(minutes.values()))})", style="dim")
 
 

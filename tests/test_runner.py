@@ -365,6 +365,9 @@ def test_scaled_budgets_read_like_the_countdown() -> None:
     text = report.stage_budget(q, scaled).plain
     assert "data 01:07" in text and "clarify 00:33" in text and "(total 5 min)" in text
     assert "clarify 5 min" in report.stage_budget(q).plain
+    # one format for all stages, even where some come out whole
+    six = report.stage_budget(q, {s.name: s.minutes * 60 * 6 / 45 for s in q.stages}).plain
+    assert "model 02:00" in six and "(total 6 min)" in six
 
 
 def test_a_damaged_draft_is_named_and_can_be_thrown_away() -> None:
