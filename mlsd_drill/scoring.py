@@ -613,12 +613,14 @@ def _match_item(
     ways = len(found)
     # a point made through one signal only is credited less surely: see whether one
     # of the signals left unread above makes it too (those already read for other items first)
-    unread = sorted(range(len(hits), len(ci.signals)), key=lambda k: not all(ph.text in memo for ph in ci.signals[k]))
-    for k in unread:
-        if ways >= 2:
-            break
-        if evidence(k, *phrase_hits(ci.signals[k])):
-            ways += 1
+    if ways < 2 and len(hits) < len(ci.signals):
+        unread = sorted(
+            range(len(hits), len(ci.signals)), key=lambda k: not all(ph.text in memo for ph in ci.signals[k])
+        )
+        for k in unread:
+            if evidence(k, *phrase_hits(ci.signals[k])):
+                ways += 1
+                break
     return (sents, key[3], min(ways, 2)), min(rejected) if rejected else None
 
 
