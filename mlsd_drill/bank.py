@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit, in any alphabet
-_WORDS = re.compile(r"[^\W_]+")
+_PUNCT = ".,;:!?()[]{}'\"-"
 
 QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference"}
 QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
@@ -305,21 +304,29 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
 
 
 def _only_small_words(phrase: str) -> str | None:
-    """The first alternative of a phrase that holds no word matching reads ("by", "as of")."""
-    small = _small_words_only()
-    for alt in phrase.split("|"):
-        if small(alt):
-            return alt.strip()
-    return None
-
-
-@lru_cache(maxsize=1)
-def _small_words_only() -> Any:
-    """fullmatch of a text made only of small words (text.STOPWORDS), in one regex."""
+    """The first alternative of a phrase that holds no word matching reads ("by", "as of").
+    The loader asks this of every phrase of every rubric, and banks repeat their phrases
+    ("a/b test"), so answers are remembered."""
+    try:
+        return _SMALL_SEEN[phrase]
+    except KeyError:
+        pass
     from mlsd_drill.text import STOPWORDS
 
-    words = "|".join(sorted(map(re.escape, STOPWORDS), key=len, reverse=True))
-    return re.compile(rf"[\W_]*(?:(?:{words})(?![^\W_])[\W_]*)*", re.IGNORECASE).fullmatch
+    found = None
+    for alt in phrase.split("|"):
+        for w in alt.lower().split():
+            if w.strip(_PUNCT) not in STOPWORDS:
+                break
+        else:
+            found = alt.strip()
+            break
+    if len(_SMALL_SEEN) < 100_000:
+        _SMALL_SEEN[phrase] = found
+    return found
+
+
+_SMALL_SEEN: dict[str, str | None] = {}
 
 
 def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -> Item | None:
