@@ -484,11 +484,11 @@ def score_cmd(
     q = catalog.get(b, question_id)
     text = answer.read_answer_file(answer_file, sys.stdin)
     result = answer.score_text(text, b.rubric_for(q.id))
-    session_id = None
+    session_id, new = None, True
     if save:
         from mlsd_drill import history
 
-        session_id = history.record_scored_file(q, text, result)
+        session_id, new = history.record_scored_file(q, text, result)
     if as_json:
         from mlsd_drill.report import score_json
 
@@ -510,7 +510,8 @@ def score_cmd(
     for part in parts:
         out.print(part)
     if session_id is not None:
-        out.print(f"\nSaved as session {session_id}.", style="dim")
+        saved = "Saved as session" if new else "The same answer is already saved as session"
+        out.print(f"\n{saved} {session_id}.", style="dim")
 
 
 # --------------------------------------------------------------------------- history

@@ -572,8 +572,9 @@ def items_payload(auto: ScoreResult, self_: ScoreResult | None = None) -> list[d
     ]
 
 
-def record_scored_file(question: Question, text: str, result: ScoreResult) -> str:
-    """`mlsd score --save`: keep a scored answer file as a session."""
+def record_scored_file(question: Question, text: str, result: ScoreResult) -> tuple[str, bool]:
+    """`mlsd score --save`: keep a scored answer file as a session; returns its id and whether
+    it is new (the same answer saved again for the same question is not a second session)."""
     from mlsd_drill.answer import parse_markdown
 
     answer = parse_markdown(text)
@@ -614,4 +615,17 @@ def record_scored_file(question: Question, text: str, result: ScoreResult) -> st
         items=items_payload(result),
     )
     with History() as h:
-        return h.add_session(rec)
+        same = h.conn.execute(
+            "SELECT id FROM sessions WHERE question_id = ? AND kind = 'file' ORDER BY ended_at DESC, rowid DESC LIMIT 1",
+            (question.id,),
+        ).fetchone()
+        if same is not None:
+            answers = {
+                r["stage"]: r["answer"]
+                for r in h.conn.execute(
+                    "SELECT stage, answer FROM stages WHERE session_id = ?", (same["id"],)
+                )
+            }
+            if answers == {s["stage"]: s["answer"] for s in stages}:
+                return str(same["id"]), False
+        return h.add_session(rec), True

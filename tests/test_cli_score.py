@@ -154,6 +154,13 @@ def test_save_records_a_session(tmp_path: Path) -> None:
     assert [h["id"] for h in hist] == [sid] and hist[0]["kind"] == "file"
     review = runner.invoke(app, ["review", sid])
     assert "Velocity features per card." in review.stdout
+    # the same answer saved again is not a second session; a changed one is
+    again = runner.invoke(app, ["score", "fraud-detection", str(f), "--save"])
+    assert f"The same answer is already saved as session {sid}." in again.stdout
+    f.write_text(ANSWER + "\nAlso alert on decline-rate spikes.\n")
+    changed = json.loads(runner.invoke(app, ["score", "fraud-detection", str(f), "--save", "--json"]).stdout)
+    assert changed["session"] != sid
+    assert len(json.loads(runner.invoke(app, ["history", "--json"]).stdout)) == 2
 
 
 def test_history_shows_whole_question_ids_at_80_columns(tmp_path: Path) -> None:
