@@ -37,6 +37,7 @@ from mlsd_drill.rejection import rejects
 from mlsd_drill.text import (
     AVOID_CUES,
     COMMON_WORDS,
+    HEDGES,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     Sentence,
@@ -349,8 +350,9 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                     else:
                         row[p] = _ONE
             # two words written for one ("fall back" for "fallback"): only words that
-            # begin some signal stem can start such a pair
-            if p < last and w in heads:
+            # begin some signal stem can start such a pair, and a hedge ends none
+            # ("label definitely" is no "labeldefinit(ion)")
+            if p < last and w in heads and words[p + 1] not in HEDGES:
                 pair = w + words[p + 1]
                 joined = pairs.get(pair)
                 if joined is None:

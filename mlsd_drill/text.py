@@ -364,9 +364,18 @@ _ANSWER_TOKEN = re.compile(rf'{_WORD_CHARS}|[,;:()\[\]"]')  # answers keep doubl
 _CLAUSE_PUNCT = frozenset(",;:()[]")
 _QUOTE_SPAN = 6  # a quote closed within this many words names something; a lone quote is ignored
 
+# Hedges and sentence adverbs, which are not their root: "probably" is not a probability
+# (nor a one-letter slip for it), "likely" not a like, "definitely" not a definition,
+# "fairly" not fairness. Adverbs of manner keep their root: "split randomly" is a random split.
+HEDGES = frozenset(
+    "probably likely unlikely actually basically clearly mostly mainly hardly finally "
+    "personally roughly surely fairly honestly ideally obviously definitely generally "
+    "essentially literally presumably hopefully certainly apparently".split()
+)
+
 # Everyday words one letter away from a term of the field ("retain" / "retrain",
 # "store" / "score", "draft" / "drift"): spelled right, so never read as typos.
-COMMON_WORDS = frozenset(
+COMMON_WORDS = HEDGES | frozenset(
     [
         "retain",
         "retained",
@@ -723,6 +732,7 @@ STEM_OVERRIDES = {
         ),
         "personaliz",
     ),
+    **{w: w for w in HEDGES},
 }
 
 

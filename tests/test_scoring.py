@@ -103,6 +103,19 @@ def test_an_ize_word_is_not_its_base_word() -> None:
     assert got == {"norm": True, "tok": True, "rand": True}
 
 
+def test_a_hedge_is_not_the_word_it_grew_from() -> None:
+    r = rubric(
+        item("prob", "calibrated probability"),
+        item("likes", ("like", "comment")),
+        item("def", "label definition"),
+        item("rand", "random split"),
+    )
+    hedged = "The calibrated model is probably fine. We'll likely comment later; label is definitely clear."
+    assert hits(hedged, r) == {"prob": False, "likes": False, "def": False, "rand": False}
+    got = hits("Calibrated probabilities; users like and comment; the label definition; split randomly.", r)
+    assert got == {"prob": True, "likes": True, "def": True, "rand": True}
+
+
 def test_a_contraction_reads_as_the_words_it_stands_for() -> None:
     r = rubric(item("assume", "i will assume"), item("seen", "we have seen"))
     assert hits("I'll assume 5M users; we've seen spikes at lunch.", r) == {"assume": True, "seen": True}
