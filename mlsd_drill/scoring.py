@@ -40,9 +40,12 @@ from mlsd_drill.text import (
     HEDGES,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
+    NUMBER,
     Sentence,
     analyse,
     bank_vocabulary,
+    figure_end,
+    numberish,
     phrase_tokens,
     stem,
 )
@@ -128,6 +131,7 @@ ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
 FUZZY_MIN_LEN = 6  # words shorter than this must be spelled right
 MAX_JOIN_VARIANTS = 64
 NEAR_SLACK = 2  # a phrase of n words also matches n words in any order within n + 2 words
+FIGURE_GAP = 2  # "<number> per day" also matches a figure, two words, then "per day"
 
 # Share of a level's rubric weight an answer must cover to meet that level; a
 # level is met only when every level below it is met too.
@@ -179,6 +183,10 @@ def _partitions(words: list[str]) -> list[tuple[tuple[str, ...], Variant]]:
         return []
     out: list[tuple[tuple[str, ...], Variant]] = []
     for cuts in product((True, False), repeat=n - 1):
+        if NUMBER in words and any(
+            not cut and NUMBER in (words[i], words[i + 1]) for i, cut in enumerate(cuts)
+        ):
+            continue  # a figure joins no word
         groups: list[str] = []
         cur = words[0]
         for w, cut in zip(words[1:], cuts, strict=False):
@@ -329,6 +337,7 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
     targets_of = c.word_targets
     heads = c.heads
     pairs = c.pair_stems
+    figures = NUMBER in c.vocab
     for si, sent in enumerate(sentences):
         stems = sent.stems
         words = sent.content_words
@@ -338,8 +347,16 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
             targets = targets_of.get(w)
             if targets is None:
                 targets = (st,) if st in c.vocab else _fuzzy(c, st, w)
+                if figures and numberish(w):
+                    targets += (NUMBER,)
                 targets_of[w] = targets
             for t in targets:  # distinct stems: each stands at most once at (si, p)
+                if t == NUMBER:  # a figure, "50 k" or "thirty thousand", stands at its first word
+                    if p == 0 or not numberish(words[p - 1]):
+                        end = figure_end(words, p)
+                        if end > p:
+                            index.setdefault(NUMBER, {}).setdefault(si, {})[p] = (end - p,)
+                    continue
                 at = index.get(t)
                 if at is None:
                     index[t] = {si: {p: _ONE}}
@@ -387,10 +404,12 @@ def _find(index: _Index, variant: Variant) -> list[tuple[int, int, int]]:
         return []
     first = index[variant[0]]
     rest = [index[st] for st in variant[1:]]
+    # after a figure, up to FIGURE_GAP words may name what it counts: "50k support chats a day"
+    gap = FIGURE_GAP if variant[0] == NUMBER else 0
     hits: list[tuple[int, int, int]] = []
     for si in sents:
         for start, lengths in first[si].items():
-            ends = {start + ln for ln in lengths}
+            ends = {start + ln + g for ln in lengths for g in range(gap + 1)}
             for entries in rest:
                 at = entries[si]
                 nxt: set[int] = set()

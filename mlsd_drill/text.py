@@ -373,6 +373,17 @@ HEDGES = frozenset(
     "essentially literally presumably hopefully certainly apparently".split()
 )
 
+# Words that make a figure: "thirty thousand", "2 million", "tens of millions" ("50k" is
+# "50 k" by then). A run of them counts as a number when it holds a digit or a scale word.
+SCALE_WORDS = frozenset(
+    "hundred hundreds thousand thousands million millions billion billions trillion trillions".split()
+)
+NUMBER_WORDS = SCALE_WORDS | frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+    "fifty sixty seventy eighty ninety tens few several".split()
+)
+MULTIPLIERS = frozenset("k m b mm bn mn".split())  # after digits only: "50 k", "1 2 b"
+
 # Everyday words one letter away from a term of the field ("retain" / "retrain",
 # "store" / "score", "draft" / "drift"): spelled right, so never read as typos.
 COMMON_WORDS = HEDGES | frozenset(
@@ -639,6 +650,22 @@ def _rate(m: re.Match[str]) -> str:
     return f" per {_RATE_UNITS.get(unit, unit)}"
 
 
+# Words before "a day" that make it a rate: a count of things ("chats", "50k", "a million") or
+# of times ("twice"); not a duration ("under a second", "takes a day", "the lag is a day").
+_RATE_AFTER = re.compile(r"(?:[a-z]{2,}s|\d|[kmb]|once|twice|hundred|thousand|million|billion)$")
+_NOT_COUNTS = frozenset("is was has as this thus plus less takes across its".split())
+
+
+_RATE_PHRASE = re.compile(r" (a|an|every) (?=(?:second|minute|hour|day|week|month|year)\b)")
+
+
+def _per(m: re.Match[str]) -> str:
+    """' a ' -> ' per ' after a count ("50k chats a day" -> "50k chats per day")."""
+    head = m.string[max(0, m.start() - 12) : m.start()].split()
+    word = head[-1] if head else ""
+    return " per " if _RATE_AFTER.search(word) and word not in _NOT_COUNTS else m.group()
+
+
 _PRONOUNS = ("i", "we", "you", "they", "he", "she", "it")
 
 
@@ -699,7 +726,7 @@ def prenormalize(text: str) -> str:
     for literal, pattern, repl in (*_CONTRACTIONS, *_REWRITES, *_CONTEXT_REWRITES):
         if (literal in s) if isinstance(literal, str) else any(lit in s for lit in literal):
             s = pattern.sub(_CALLBACKS.get(repl, repl), s)
-    return s
+    return _RATE_PHRASE.sub(_per, s)
 
 
 @lru_cache(maxsize=1)
@@ -1047,12 +1074,46 @@ def _expand_shorthand(tokens: list[str]) -> list[str]:
     return out
 
 
+def numberish(word: str) -> bool:
+    """Can this word begin a figure ("50", "thirty", "million", "tens")?"""
+    return word.isdigit() or word in NUMBER_WORDS
+
+
+def figure_end(words: list[str], p: int) -> int:
+    """Where the figure beginning at words[p] ends ("50 k", "2 000", "thirty thousand",
+    "tens millions"), or p when there is none: a single digit or a bare "two" is a count
+    ("2 times a day", "two models"), not a figure."""
+    q = p
+    digits = 0
+    figure = False
+    while q < len(words):
+        x = words[q]
+        if x.isdigit():
+            digits += 1
+            figure = figure or digits > 1 or int(x) >= 10
+        elif x in SCALE_WORDS or (x in MULTIPLIERS and q > p and words[q - 1].isdigit()):
+            figure = True
+        elif x not in NUMBER_WORDS:
+            break
+        q += 1
+    return q if figure else p
+
+
 def _tokens(text: str) -> list[str]:
     return _expand_shorthand(_TOKEN.findall(prenormalize(text)))
 
 
+# In a signal, "<number>" stands for any figure: "50", "2,000", "1.2B", "50k", "thirty thousand".
+NUMBER_PLACEHOLDER = "<number>"
+NUMBER = "#"  # its token: no word of an answer can be it
+
+
 def phrase_tokens(phrase: str) -> list[str]:
     """The content words of a signal phrase (what a phrase must contain, in order)."""
-    words = [t for t in _TOKEN.findall(prenormalize(phrase)) if t not in _CLAUSE_PUNCT]
+    words: list[str] = []
+    for k, piece in enumerate(phrase.split(NUMBER_PLACEHOLDER)):
+        if k:
+            words.append(NUMBER)
+        words += [t for t in _TOKEN.findall(prenormalize(piece)) if t not in _CLAUSE_PUNCT]
     content = [w for w in words if w not in STOPWORDS]
     return content or words

@@ -103,6 +103,30 @@ def test_an_ize_word_is_not_its_base_word() -> None:
     assert got == {"norm": True, "tok": True, "rand": True}
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("We get about 50k support chats a day.", True),
+        ("Thirty thousand orders an hour at peak.", True),
+        ("Traffic: 1.2B events/day.", True),
+        ("Assume 2,000 tickets per day.", True),
+        ("A few million new panoramas every day.", True),
+        ("We retrain 2 times a day.", False),  # a count, not a figure
+        ("A 30-day window, refreshed per day.", False),
+        ("The labels arrive within a day or two.", False),
+    ],
+)
+def test_a_figure_placeholder_matches_any_figure_and_what_it_counts(text: str, hit: bool) -> None:
+    r = rubric(item("scale", "<number> per day|<number> per hour"))
+    assert hits(text, r)["scale"] is hit
+
+
+def test_a_count_a_day_is_a_rate_but_under_a_second_is_a_duration() -> None:
+    r = rubric(item("rate", "requests per second"), item("sec", "per second"))
+    assert hits("About 5k requests a second.", r) == {"rate": True, "sec": True}
+    assert hits("The page loads in under a second.", r) == {"rate": False, "sec": False}
+
+
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:
     r = rubric(
         item("prob", "calibrated probability"),
