@@ -39,6 +39,8 @@ CORPORA = {
     "corpus7": ROOT / "tests" / "corpus7",
     # 30 answers: all fifteen questions, nine new voices, labelled against today's item texts (held out)
     "corpus8": ROOT / "tests" / "corpus8",
+    # 30 answers: all fifteen questions, typed stage by stage as in a drill, ten voices (held out)
+    "corpus9": ROOT / "tests" / "corpus9",
     # 12 answers to three questions of a bank someone else wrote from docs/bank-format.md alone
     "corpus-outside": ROOT / "tests" / "corpus-outside",
 }
