@@ -251,7 +251,11 @@ _REWRITES = [
         r"\1",
     ),  # a "not-spam" rate, a "no-show": names, glued
     (" -", re.compile(r"\s-+\s"), " ; "),  # a spaced dash separates clauses
-    ("/", re.compile(r"/\s*(s|sec|second|d|day|h|hr|hour|min|minute)\b"), "_rate"),  # 6k/s, 500m/day
+    (  # 6k/s, 500m/day, 1M/month
+        "/",
+        re.compile(r"/\s*(s|sec|second|d|day|h|hr|hour|min|minute|wk|week|mo|month|yr|year)\b"),
+        "_rate",
+    ),
     ("@", re.compile(r"\br@"), "recall at "),  # R@P90, r@10
     ("@", re.compile(r"\bp@"), "precision at "),
     ("", re.compile(r"(\d)(ms|s|k|m|b|gb|tb|mb|qps|x)\b"), r"\1 \2"),
@@ -637,7 +641,17 @@ def american(word: str) -> str:
     return word
 
 
-_RATE_UNITS = {"s": "second", "sec": "second", "d": "day", "h": "hour", "hr": "hour", "min": "minute"}
+_RATE_UNITS = {
+    "s": "second",
+    "sec": "second",
+    "d": "day",
+    "h": "hour",
+    "hr": "hour",
+    "min": "minute",
+    "wk": "week",
+    "mo": "month",
+    "yr": "year",
+}
 
 
 def _rate(m: re.Match[str]) -> str:

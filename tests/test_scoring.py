@@ -111,6 +111,7 @@ def test_an_ize_word_is_not_its_base_word() -> None:
         ("Traffic: 1.2B events/day.", True),
         ("Assume 2,000 tickets per day.", True),
         ("A few million new panoramas every day.", True),
+        ("Say 30k tickets/d.", True),
         ("We retrain 2 times a day.", False),  # a count, not a figure
         ("A 30-day window, refreshed per day.", False),
         ("The labels arrive within a day or two.", False),
@@ -122,9 +123,10 @@ def test_a_figure_placeholder_matches_any_figure_and_what_it_counts(text: str, h
 
 
 def test_a_count_a_day_is_a_rate_but_under_a_second_is_a_duration() -> None:
-    r = rubric(item("rate", "requests per second"), item("sec", "per second"))
-    assert hits("About 5k requests a second.", r) == {"rate": True, "sec": True}
-    assert hits("The page loads in under a second.", r) == {"rate": False, "sec": False}
+    r = rubric(item("rate", "requests per second"), item("sec", "per second"), item("month", "<number> per month"))
+    assert hits("About 5k requests a second.", r) == {"rate": True, "sec": True, "month": False}
+    assert hits("Say 1M tickets/month.", r)["month"]
+    assert hits("The page loads in under a second.", r) == {"rate": False, "sec": False, "month": False}
 
 
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:
