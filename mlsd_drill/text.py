@@ -1090,7 +1090,7 @@ def _expand_shorthand(tokens: list[str]) -> list[str]:
 
 def numberish(word: str) -> bool:
     """Can this word begin a figure ("50", "thirty", "million", "tens")?"""
-    return word.isdigit() or word in NUMBER_WORDS
+    return word.isdecimal() or word in NUMBER_WORDS
 
 
 def figure_end(words: list[str], p: int) -> int:
@@ -1102,10 +1102,10 @@ def figure_end(words: list[str], p: int) -> int:
     figure = False
     while q < len(words):
         x = words[q]
-        if x.isdigit():
+        if x.isdecimal():  # not isdigit: "10²" is no figure to read
             digits += 1
-            figure = figure or digits > 1 or int(x) >= 10
-        elif x in SCALE_WORDS or (x in MULTIPLIERS and q > p and words[q - 1].isdigit()):
+            figure = figure or digits > 1 or (len(x) > 1 and x[0] != "0")  # 10 or more
+        elif x in SCALE_WORDS or (x in MULTIPLIERS and q > p and words[q - 1].isdecimal()):
             figure = True
         elif x not in NUMBER_WORDS:
             break

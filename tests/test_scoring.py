@@ -122,6 +122,13 @@ def test_a_figure_placeholder_matches_any_figure_and_what_it_counts(text: str, h
     assert hits(text, r)["scale"] is hit
 
 
+def test_figures_in_any_script_and_of_any_length_are_read_without_error() -> None:
+    r = rubric(item("scale", "<number> per day"))
+    assert hits("Some \u0663\u0660k chats a day.", r)["scale"]  # Arabic-Indic digits: 30k
+    assert not hits("About 05 users a day.", r)["scale"]  # a leading zero: a count
+    assert hits(f"1{'7' * 5000} events a day.", r)["scale"]  # longer than int() reads
+
+
 def test_a_count_a_day_is_a_rate_but_under_a_second_is_a_duration() -> None:
     r = rubric(item("rate", "requests per second"), item("sec", "per second"), item("month", "<number> per month"))
     assert hits("About 5k requests a second.", r) == {"rate": True, "sec": True, "month": False}
