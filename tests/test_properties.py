@@ -15,7 +15,8 @@ from mlsd_drill.scoring import score
 RUBRIC = bank.load().rubric_for("fraud-detection")
 WORDS = st.sampled_from(
     "the no not velocity features labels chargebacks p99 latency a/b test skip don't - , . ; : \n \n\n "
-    "## Data # Serving PR-AUC real-time fall-back calibration GBDT w/o 6k/s R@10 % & @ ' \" [bold]".split(" ")
+    "## Data # Serving PR-AUC real-time fall-back calibration GBDT w/o 6k/s R@10 % & @ ' \" [bold] "
+    "50k 2,000 1.2B thirty thousand million a an every day second 05 7".split(" ")
 )
 
 
