@@ -485,7 +485,8 @@ def score_cmd(
     text = answer.read_answer_file(answer_file, sys.stdin)
     result = answer.score_text(text, b.rubric_for(q.id))
     session_id, new = None, True
-    if save:
+    empty = result.words == 0  # nothing but blank lines or headings
+    if save and not empty:  # an empty answer is no practice: it would only drag the trends down
         from mlsd_drill import history
 
         session_id, new = history.record_scored_file(q, text, result)
@@ -502,13 +503,15 @@ def score_cmd(
     from mlsd_drill.report import Hanging, console, literal, score_report, score_summary
 
     out = console()
-    if not text.strip():
+    if empty:
         # no list of all the points missed: the rubric itself says it better
         note = f"The answer is empty: 0 of {len(result.items)} points. `mlsd show {q.id} --rubric` lists them."
         out.print(Hanging(Text(""), literal(note, "yellow")))
-    parts = score_report(result, q.title) if text.strip() else score_summary(result, q.title)
+    parts = score_summary(result, q.title) if empty else score_report(result, q.title)
     for part in parts:
         out.print(part)
+    if save and empty:
+        out.print("\nNot saved: an empty answer is no practice session.", style="dim")
     if session_id is not None:
         saved = "Saved as session" if new else "The same answer is already saved as session"
         out.print(f"\n{saved} {session_id}.", style="dim")

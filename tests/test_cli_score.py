@@ -163,6 +163,17 @@ def test_save_records_a_session(tmp_path: Path) -> None:
     assert len(json.loads(runner.invoke(app, ["history", "--json"]).stdout)) == 2
 
 
+def test_an_empty_answer_is_scored_but_not_saved(tmp_path: Path) -> None:
+    f = tmp_path / "empty.md"
+    f.write_text("## Clarify\n\n")
+    result = runner.invoke(app, ["score", "fraud-detection", str(f), "--save"])
+    assert result.exit_code == 0
+    assert "Not saved: an empty answer is no practice session." in result.stdout
+    data = json.loads(runner.invoke(app, ["score", "fraud-detection", str(f), "--save", "--json"]).stdout)
+    assert data["score"] == 0 and "session" not in data
+    assert json.loads(runner.invoke(app, ["history", "--json"]).stdout) == []
+
+
 def test_history_shows_whole_question_ids_at_80_columns(tmp_path: Path) -> None:
     f = tmp_path / "a.md"
     f.write_text(ANSWER)
