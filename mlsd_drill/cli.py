@@ -235,7 +235,6 @@ def drill_cmd(
     from mlsd_drill import drills
     from mlsd_drill.prompts import TerminalPrompter
 
-    _need_terminal()
     opts = drills.DrillOptions(
         question_id=question_id,
         random_pick=random_pick,
@@ -246,7 +245,8 @@ def drill_cmd(
         no_timer=no_timer,
         next_pick=next_pick,
     )
-    started = drills.start(bank, opts, TerminalPrompter())
+    started = drills.start(bank, opts, TerminalPrompter())  # a wrong id or bank is said first
+    _need_terminal()
     _warn(started.warnings)
     if started.reason:
         from mlsd_drill.report import console
@@ -288,12 +288,13 @@ def resume_cmd(
         if not drill_id:
             raise MlsdError("--discard needs the drill's id: `mlsd resume --list` shows them")
         gone = drills.discard(drill_id)
-        print(f"Discarded drill {gone['id']} ({gone['question']}, {gone['words']} words).")
+        words = "1 word" if gone["words"] == 1 else f"{gone['words']} words"
+        print(f"Discarded drill {gone['id']} ({gone['question']}, {words}).")
         return
     from mlsd_drill.prompts import TerminalPrompter
 
-    _need_terminal("resume")
     state, others = drills.resumable(drill_id)
+    _need_terminal("resume")
     if others:
         from mlsd_drill.report import console
 

@@ -44,8 +44,12 @@ from mlsd_drill.text import (
     TIME_UNITS,
     TOO_WORDS,
     Sentence,
+    stem,
 )
 
+# "avoid skew by logging features", "no leakage with point-in-time joins": what follows one of
+# these after a problem is the remedy.
+_MEANS = frozenset({"with", "by", "using", "via", "through"})
 # Words that may follow a remedied problem without taking over the phrase.
 _LINKS = frozenset("from with between across through when if so because since by and or".split())
 # "drift monitoring I'd skip": the point first, then who skips it.
@@ -92,6 +96,7 @@ def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
     remedy = sent.stems[end - 1] in PROBLEM_STEMS and ends_free
     problem_first = ends_free and sent.stems[start] in PROBLEM_STEMS
     quoted = sent.quoted  # "not interested", "report spam": a quoted name rejects nothing
+    means = False  # the point is the means against a problem: "avoid leakage with point-in-time joins"
     for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
         if clause[j] != cl:
             break
@@ -99,6 +104,11 @@ def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
             continue
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
+        if w in _MEANS and j > 0 and clause[j - 1] == cl and stem(words[j - 1]) in PROBLEM_STEMS:
+            means = True
+            continue
+        if means and w in REMEDY_CUES:
+            return False
         if (w.startswith("skip") or w in AVOID_CUES or w == "forget") and _NOT.intersection(
             words[max(0, j - 2) : j]
         ):

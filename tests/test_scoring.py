@@ -428,6 +428,8 @@ def test_lines_that_go_on_after_a_stage_word_are_text_not_headings() -> None:
         ("We ignore privacy.", "privacy", False),
         ("Clicks are the positives.", "position", False),  # positive is not position
         ("Monitor the model and retrain it.", "frame", False),  # no any-order match on "it"
+        ("Avoid leakage with point-in-time joins.", "pit", True),  # the means against a problem
+        ("Avoid point-in-time joins.", "pit", False),
     ],
 )
 def test_negation_scope(text: str, iid: str, hit: bool) -> None:
@@ -439,6 +441,7 @@ def test_negation_scope(text: str, iid: str, hit: bool) -> None:
         item("privacy", "privacy"),
         item("cold", "cold start"),
         item("frame", "model it as"),
+        item("pit", "point in time joins"),
     )
     assert hits(text, r)[iid] is hit, text
 
