@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -321,6 +322,19 @@ def answer_box(
         task = event.app.current_buffer.open_in_editor(validate_and_handle=False)
         # the deadline waits for the editor: its text is in the buffer only once it closes
         task.add_done_callback(lambda _: state.update(in_editor=False))
+
+    # Esc then Enter submits, but Esc then a letter is Meta+letter to prompt_toolkit: Esc, b
+    # jumped back a word, Esc, d deleted one and Esc, u upper-cased it. A lone Esc that
+    # someone regrets does nothing here: the key after it is typed as usual.
+    def _typed_after_escape(event: Any) -> None:
+        event.current_buffer.insert_text(event.key_sequence[-1].data)
+
+    for ch in string.ascii_letters + string.digits + string.punctuation + " ":
+        kb.add("escape", ch)(_typed_after_escape)
+
+    @kb.add("escape", "backspace")
+    def _backspace_after_escape(event: Any) -> None:
+        event.current_buffer.delete_before_cursor(1)  # not "kill the word before"
 
     def toolbar() -> FormattedText:
         try:

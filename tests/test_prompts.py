@@ -96,6 +96,13 @@ def test_typing_and_submitting_with_escape_enter() -> None:
     assert out.text == "Labels come from chargebacks.\nThey arrive late."
 
 
+def test_a_key_after_a_lone_escape_is_typed_not_read_as_meta() -> None:
+    # Esc, b was "back a word", Esc, d "delete a word", Esc, u "upper-case a word"
+    out = run_box("what is the budget\x1bb and d\x1bdone\x1bu\x1b\x7f\x1b\r", view(), FakeClock())
+    assert out.how == "submit"
+    assert out.text == "what is the budgetb and ddone"  # and Esc, Backspace deletes one letter, not a word
+
+
 def test_ctrl_c_returns_the_text_typed_so_far() -> None:
     out = run_box("half a thought\x03", view(), FakeClock())
     assert out.how == "interrupt" and out.text == "half a thought"
