@@ -17,7 +17,16 @@ from typing import Any
 
 from mlsd_drill import report
 from mlsd_drill.model import STAGE_TITLES, STAGES, Question, ScoreResult, clean
-from mlsd_drill.runner import DRAFT_EVERY, RATINGS, Clock, DrillReport, StageOutcome, StageView
+from mlsd_drill.runner import (
+    DRAFT_EVERY,
+    RATINGS,
+    Clock,
+    DrillReport,
+    StageOutcome,
+    StageView,
+    followup_budget,
+    interview_budget,
+)
 from mlsd_drill.session import DrillState
 
 WARN_SECONDS = 60.0
@@ -79,6 +88,18 @@ class TerminalPrompter:
         from rich.text import Text
 
         self.out.print(report.question_panel(question, {st.name: st.budget for st in state.stages}))
+        total = interview_budget(question, state)
+        if total > state.total_budget and not state.no_timer:
+            each = report.mmss(followup_budget(question, state))
+            asked = {f.stage for f in question.followups}
+            which = "Each stage ends" if len(asked) == len(state.stages) else f"{len(asked)} stages end"
+            self.out.print(
+                Text(
+                    f"{which} with an interviewer's follow-up ({each} each): "
+                    f"the interview clock counts {report.mmss(total)} in all.",
+                    style="dim",
+                )
+            )
         if state.minutes:
             unit = "minute" if state.minutes == 1 else "minutes"
             self.out.print(Text(f"Time scaled to {state.minutes:g} {unit} in all.", style="dim"))
@@ -409,7 +430,7 @@ def answer_box(
     finally:
         loop_restore_signals()
     if state["how"] == "timeout":
-        out.print("[bold red]Time is up - stage submitted.[/]")
+        out.print(f"[bold red]Time is up - {'follow-up' if view.followup else 'stage'} submitted.[/]")
     return StageOutcome(
         text=text or "", how=state["how"], used_editor=state["editor"], hints_shown=state["hints"]
     )

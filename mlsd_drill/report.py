@@ -370,10 +370,18 @@ def level_text(level: str | None) -> Text:
     return t
 
 
-def _overtime(seconds: float) -> Text:
+def _over_shown(stage: dict[str, Any]) -> int:
+    """A stage's overtime in whole seconds, as its rounded time used minus its rounded budget
+    (00:17 used against 00:13 reads +00:04, not the +00:03 of 3.6 s rounded on its own)."""
+    if (stage.get("overtime") or 0.0) < RAN_OVER_SECONDS:
+        return 0
+    return max(0, round(stage.get("elapsed") or 0.0) - round(stage.get("budget") or 0.0))
+
+
+def _overtime(seconds: int) -> Text:
     from rich.text import Text
 
-    over = seconds >= RAN_OVER_SECONDS
+    over = seconds > 0
     return Text(f"+{mmss(seconds)}" if over else "-", style="red" if over else "dim")
 
 
@@ -398,7 +406,7 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
             _pct(s.get("self_pct")),
         ]
         if timed:
-            row += [mmss(s.get("elapsed")), mmss(s.get("budget")), _overtime(s.get("overtime") or 0.0)]
+            row += [mmss(s.get("elapsed")), mmss(s.get("budget")), _overtime(_over_shown(s))]
         t.add_row(*row)
     total: list[Any] = [
         Text("overall", style="bold"),
@@ -409,7 +417,7 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         total += [
             mmss(sum(s.get("elapsed") or 0 for s in rec.stages)),
             mmss(sum(s.get("budget") or 0 for s in rec.stages)),
-            _overtime(sum(s.get("overtime") or 0.0 for s in rec.stages)),
+            _overtime(sum(_over_shown(s) for s in rec.stages)),
         ]
     t.add_row(*total)
     out.append(t)

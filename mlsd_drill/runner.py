@@ -134,7 +134,7 @@ class Drill:
                 (),
                 fu.budget,
                 fu.elapsed,
-                self.state.total_budget,
+                self._interview_budget(),
                 self.state.total_elapsed - fu.elapsed,
                 fu.reply,
                 self.state.strict,
@@ -150,7 +150,7 @@ class Drill:
             spec.hints,
             st.budget,
             st.elapsed,
-            self.state.total_budget,
+            self._interview_budget(),
             self.state.total_elapsed - st.elapsed,
             st.text,
             self.state.strict,
@@ -211,9 +211,14 @@ class Drill:
         asks = [f.ask for f in self.q.followups if f.stage == st.name]
         if not asks or st.followup is not None:
             return
-        scale = (self.state.minutes / self.q.total_minutes) if self.state.minutes else 1.0
-        st.followup = FollowupState(ask=self.rng.choice(asks), budget=max(15.0, FOLLOWUP_SECONDS * scale))
+        st.followup = FollowupState(ask=self.rng.choice(asks), budget=self._followup_budget())
         self.store.save(self.state)
+
+    def _followup_budget(self) -> float:
+        return followup_budget(self.q, self.state)
+
+    def _interview_budget(self) -> float:
+        return interview_budget(self.q, self.state)
 
     # ------------------------------------------------------------------ the whole drill
 
@@ -240,6 +245,23 @@ class Drill:
         report.rating = self.p.rating(suggested_rating(self_.percent))
         self.state.status = "finished"
         return report
+
+
+def followup_budget(q: Question, state: DrillState) -> float:
+    """Seconds for one follow-up: two minutes, scaled with --minutes, never under 15 s."""
+    scale = (state.minutes / q.total_minutes) if state.minutes else 1.0
+    return float(max(15, round(FOLLOWUP_SECONDS * scale)))
+
+
+def interview_budget(q: Question, state: DrillState) -> float:
+    """The whole interview: every stage and the follow-up each stage with follow-ups asks."""
+    asked = {f.stage for f in q.followups}
+    followups = sum(
+        st.followup.budget if st.followup is not None else followup_budget(q, state)
+        for st in state.stages
+        if st.name in asked or st.followup is not None
+    )
+    return state.total_budget + followups
 
 
 def suggested_rating(percent: float) -> int:

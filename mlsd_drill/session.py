@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mlsd_drill import fields
-from mlsd_drill.model import STAGES, Question
+from mlsd_drill.model import RAN_OVER_SECONDS, STAGES, Question
 
 STATE_VERSION = 1
 
@@ -46,9 +46,10 @@ class StageState:
 
     @property
     def overtime(self) -> float:
-        if self.auto_submitted:
-            return 0.0  # --strict ended it at the deadline; any fraction past is the clock's tick
-        return max(0.0, self.elapsed - self.budget)
+        over = max(0.0, self.elapsed - self.budget)
+        # a --strict stage ends at its deadline, give or take the clock's tick, unless the
+        # editor held it open past the deadline: that is overtime
+        return 0.0 if self.auto_submitted and over < RAN_OVER_SECONDS else over
 
     @property
     def answer_text(self) -> str:
@@ -108,7 +109,10 @@ def new_state(
     started: datetime | None = None,
 ) -> DrillState:
     scale = minutes / question.total_minutes if minutes else 1.0
-    stages = [StageState(name=s.name, budget=s.minutes * 60.0 * scale) for s in question.stages]
+    # whole seconds: a budget of 13.3 s read 00:14 on the countdown and 00:13 in the result
+    stages = [
+        StageState(name=s.name, budget=float(max(1, round(s.minutes * 60.0 * scale)))) for s in question.stages
+    ]
     when = (started or utcnow()).isoformat(timespec="seconds")
     return DrillState(
         id=uuid.uuid4().hex[:12],

@@ -169,6 +169,27 @@ def test_simulated_45_minute_drill_does_not_drift(tmp_path: Path) -> None:
     assert abs(rep.state.total_elapsed - 55 * 60) < 1.0
 
 
+def test_the_interview_clock_counts_the_follow_ups_in_its_budget(tmp_path: Path) -> None:
+    # every box ends exactly on its own budget: the interview ends exactly on time too
+    d, p, clock, _ = make(tmp_path, [], minutes=1, strict=True)
+    budgets: list[float] = []
+
+    def on_time(view, clock_, on_draft):  # type: ignore[no-untyped-def]
+        p.views.append(view)
+        budgets.append(view.budget)
+        clock.advance(view.budget)
+        return StageOutcome("x", "submit")
+
+    p.stage = on_time  # type: ignore[method-assign]
+    d.run()
+    assert [v.followup for v in p.views] == [False, True] * 5
+    assert all(b == int(b) for b in budgets), "whole seconds, so every clock shows the same budget"
+    assert sum(budgets[::2]) == pytest.approx(60, abs=2)
+    last = p.views[-1]
+    assert last.interview_budget == pytest.approx(sum(budgets))
+    assert last.interview_budget - last.interview_spent - last.budget == pytest.approx(0)
+
+
 def test_minutes_scales_budgets(tmp_path: Path) -> None:
     d, p, _, _ = make(tmp_path, list(FULL), minutes=9)
     d.run()
@@ -186,6 +207,13 @@ def test_strict_timeout_is_recorded(tmp_path: Path) -> None:
     assert rep.state.stages[0].auto_submitted
     assert rep.state.stages[0].text == "partial answ"
     assert rep.state.stages[0].overtime == 0
+
+
+def test_a_strict_stage_held_open_by_the_editor_past_its_deadline_ran_over(tmp_path: Path) -> None:
+    steps = list(FULL)
+    steps[0] = Step("written in vi", seconds=309, how="timeout")  # the deadline waited for the editor
+    d, _, _, _ = make(tmp_path, steps, strict=True)
+    assert d.run().state.stages[0].overtime == pytest.approx(9)
 
 
 def test_the_result_keeps_stage_and_follow_up_times_apart(tmp_path: Path) -> None:
@@ -415,3 +443,20 @@ def test_the_rating_offered_first_follows_the_self_score(tmp_path: Path) -> None
     assert drills.when(now + timedelta(days=3, hours=2), now) == "in about 3 days"
     assert drills.when(now + timedelta(hours=22), now) == "tomorrow"
     assert drills.when(now + timedelta(minutes=10), now) == "within the hour"
+
+
+def test_the_result_shows_overtime_as_time_used_minus_budget() -> None:
+    from types import SimpleNamespace
+
+    # a record from before whole-second budgets: 16.6 s used of 13.3 s reads 00:17 - 00:13 = +00:04
+    stage = {"stage": "clarify", "auto_pct": 50.0, "self_pct": 50.0, "elapsed": 16.6, "budget": 13.33}
+    stage["overtime"] = stage["elapsed"] - stage["budget"]
+    rec = SimpleNamespace(
+        title="t", kind="drill", stages=[stage], auto_score=50.0, self_score=50.0, level=None, items=[]
+    )
+    out = io.StringIO()
+    for part in report.session_result(rec):
+        Console(file=out, width=100).print(part)
+    row = next(line for line in out.getvalue().splitlines() if "Clarify" in line)
+    assert "00:17" in row and "00:13" in row and "+00:04" in row
+
