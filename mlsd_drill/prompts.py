@@ -16,12 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from mlsd_drill import report
-from mlsd_drill.model import STAGE_TITLES, STAGES, Question, ScoreResult, clean
+from mlsd_drill.model import STAGE_TITLES, ItemResult, Question, ScoreResult, clean
 from mlsd_drill.runner import (
     DRAFT_EVERY,
     RATINGS,
     Clock,
     DrillReport,
+    ListOutcome,
     StageOutcome,
     StageView,
     followup_budget,
@@ -169,39 +170,80 @@ class TerminalPrompter:
             )
         )
 
-    def self_score(self, result: ScoreResult) -> set[str]:
-        """One short checklist per stage, so the evidence line under the list stays on screen."""
-        import questionary
+    def self_score_list(
+        self,
+        stage: str,
+        n: int,
+        total: int,
+        rows: list[ItemResult],
+        ticked: set[str],
+        on_hangup: Callable[[set[str]], None],
+    ) -> ListOutcome:
+        """One short checklist per stage, so the evidence line under the list stays on screen.
 
-        ticked = {r.item.id for r in result.items if r.hit}
-        stages = [st for st in STAGES if any(r.item.stage == st for r in result.items)]
-        for n, st in enumerate(stages, 1):
-            rows = [r for r in result.items if r.item.stage == st]
-            choices = []
-            for r in rows:
-                note = f'found: "{_short(r.evidence)}"' if r.hit and r.evidence else f"why it matters: {r.item.why}"
-                title, description = checklist_texts(r.item.text, r.check, note, self.out.width)
-                choices.append(
-                    questionary.Choice(title=title, value=r.item.id, checked=r.hit, description=description)
+        Ctrl-C and a closed terminal end the list with the ticks it has at that moment
+        (questionary would drop them): the drill keeps them for `mlsd resume`.
+        """
+        import questionary
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from questionary.prompts.common import InquirerControl
+
+        choices = []
+        for r in rows:
+            note = f'found: "{_short(r.evidence)}"' if r.hit and r.evidence else f"why it matters: {r.item.why}"
+            title, description = checklist_texts(r.item.text, r.check, note, self.out.width)
+            choices.append(
+                questionary.Choice(
+                    title=title, value=r.item.id, checked=r.item.id in ticked, description=description
                 )
-            try:
-                picked = questionary.checkbox(
-                    f"Self-score {n}/{len(stages)} · {STAGE_TITLES[st]}",
-                    choices=choices,
-                    instruction=" ",
-                ).unsafe_ask()
-            except (KeyboardInterrupt, EOFError):
-                picked = None
-            if picked is None:  # keep the automatic ticks for this and later stages
-                self.notice(
-                    "Self-scoring stopped: the automatic ticks stand for this list"
-                    + (" and the ones after it." if n < len(stages) else "."),
-                    style="yellow",
-                )
-                break
-            ticked -= {r.item.id for r in rows}
-            ticked |= set(picked)
-        return ticked
+            )
+        question = questionary.checkbox(
+            f"Self-score {n}/{total} · {STAGE_TITLES[stage]}",
+            choices=choices,
+            instruction=" ",
+            input=self.pt_input,
+            output=self.pt_output,
+        )
+        app = question.application
+        control = next(
+            (w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)), None
+        )
+        how = {"how": "done"}
+
+        def partial() -> list[str]:
+            return list(control.selected_options) if control is not None else sorted(ticked)
+
+        kb = KeyBindings()
+
+        @kb.add("c-c", eager=True)
+        def _interrupt(event: Any) -> None:
+            how["how"] = "interrupt"
+            event.app.exit(result=partial())
+
+        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), kb])
+
+        def hangup() -> None:
+            how["how"] = "hangup"
+            with contextlib.suppress(OSError):
+                on_hangup(set(partial()))  # first: writing to a closed terminal may fail next
+            app.exit(result=partial())
+
+        def pre_run() -> None:
+            loop = asyncio.get_running_loop()
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signal.SIGHUP, hangup)
+                loop.add_signal_handler(signal.SIGTERM, hangup)
+
+        app.pre_run_callables.append(pre_run)
+        try:
+            picked = question.unsafe_ask()
+        except EOFError:
+            picked, how["how"] = partial(), "hangup"
+        finally:
+            loop_restore_signals()
+        if picked is None:  # questionary's own way out, should a key still reach it
+            picked, how["how"] = partial(), "interrupt"
+        return ListOutcome(frozenset(picked), how["how"])
 
     def final(self, rep: DrillReport) -> None:
         from mlsd_drill.drills import to_record

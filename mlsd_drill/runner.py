@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from mlsd_drill.model import Answer, ItemResult, Question, Rubric, ScoreResult
+from mlsd_drill.model import STAGES, Answer, ItemResult, Question, Rubric, ScoreResult
 from mlsd_drill.scoring import score, summarise
 from mlsd_drill.session import DraftStore, DrillState, FollowupState, StageState
 
@@ -65,8 +65,17 @@ class Prompter(Protocol):
 
     def auto_result(self, result: ScoreResult, state: DrillState) -> None: ...
 
-    def self_score(self, result: ScoreResult) -> set[str]:
-        """Item ids the person ticks, starting from the automatic ones."""
+    def self_score_list(
+        self,
+        stage: str,
+        n: int,
+        total: int,
+        rows: list[ItemResult],
+        ticked: set[str],
+        on_hangup: Callable[[set[str]], None],
+    ) -> ListOutcome:
+        """One stage's checklist (list n of total), starting from the `ticked` item ids;
+        `on_hangup` gets the ticks of the moment if the terminal goes away."""
         ...
 
     def final(self, report: DrillReport) -> None: ...
@@ -76,6 +85,12 @@ class Prompter(Protocol):
     def notice(self, text: str) -> None:
         """A one-line warning that must not interrupt the drill."""
         ...
+
+
+@dataclass(frozen=True)
+class ListOutcome:
+    picked: frozenset[str]  # the item ids ticked when the list ended, however it ended
+    how: str  # "done" | "interrupt" (Ctrl-C) | "hangup" (the terminal went away)
 
 
 @dataclass
@@ -234,11 +249,49 @@ class Drill:
                 self._box(st, i, followup=True)
         return self.finish()
 
+    def _self_score(self, auto: ScoreResult) -> set[str]:
+        """Item ids the person ticks, one list per stage, starting from the automatic ones.
+
+        Every list's ticks are saved as they are confirmed, and a list left by Ctrl-C or a
+        closed terminal keeps the ticks it had: `mlsd resume` opens it again with them.
+        """
+        ticked = {r.item.id for r in auto.items if r.hit}
+        stages = [st for st in STAGES if any(r.item.stage == st for r in auto.items)]
+        for n, st in enumerate(stages, 1):
+            rows = [r for r in auto.items if r.item.stage == st]
+            ids = {r.item.id for r in rows}
+            saved = self.state.self_ticks.get(st)
+            current = (set(saved) & ids) if saved is not None else ticked & ids
+            if st in self.state.self_done:
+                ticked = (ticked - ids) | current
+                continue
+            def keep(picked: set[str], st: str = st, ids: set[str] = ids) -> None:
+                """The terminal is going away: save the ticks of the moment, before anything else."""
+                self.state.self_ticks[st] = sorted(set(picked) & ids)
+                self.state.status = "paused"
+                self.store.save(self.state)
+
+            while True:
+                out = self.p.self_score_list(st, n, len(stages), rows, current, keep)
+                current = set(out.picked) & ids
+                self.state.self_ticks[st] = sorted(current)
+                if out.how == "done":
+                    self.state.self_done.append(st)
+                    self.store.save(self.state)
+                    break
+                self.store.save(self.state)
+                if out.how == "hangup" or self.p.confirm_pause():
+                    self.state.status = "paused"
+                    self.store.save(self.state)
+                    raise Paused(self.state)
+            ticked = (ticked - ids) | current
+        return ticked
+
     def finish(self) -> DrillReport:
         answer = Answer.from_stages(self.state.texts())
         auto = score(answer, self.rubric)
         self.p.auto_result(auto, self.state)
-        ticked = self.p.self_score(auto)
+        ticked = self._self_score(auto)
         self_ = apply_self_score(auto, ticked)
         report = DrillReport(self.q, self.state, auto, self_)
         self.p.final(report)

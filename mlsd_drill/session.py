@@ -74,6 +74,10 @@ class DrillState:
     updated_at: str = ""
     version: int = STATE_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
+    # self-scoring, list by list: the ids ticked in each stage's list so far, and the stages
+    # whose lists were confirmed (a list left by Ctrl-C keeps its ticks for `mlsd resume`)
+    self_ticks: dict[str, list[str]] = field(default_factory=dict)
+    self_done: list[str] = field(default_factory=list)
 
     @property
     def current(self) -> int:
@@ -168,6 +172,13 @@ _DRILL_FIELDS: fields.Spec = {
     "updated_at": ("text", fields.text, True),
     "version": ("a whole number", fields.whole, True),
     "extra": ("an object", fields.is_object, True),
+    "self_ticks": (
+        "stage names with lists of item ids",
+        lambda v: fields.is_object(v)
+        and all(fields.stage(k) and fields.list_of(fields.text)(x) for k, x in v.items()),
+        True,
+    ),
+    "self_done": ("a list of stage names", fields.list_of(fields.stage), True),
 }
 
 

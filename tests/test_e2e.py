@@ -197,6 +197,40 @@ def test_killed_drill_keeps_its_draft(mlsd_bin: str, env: dict[str, str]) -> Non
     again.kill(signal.SIGKILL)
 
 
+def test_self_scoring_ticks_survive_ctrl_c_and_a_closed_terminal(mlsd_bin: str, env: dict[str, str]) -> None:
+    child = spawn(mlsd_bin, ["drill", "fraud-detection", "--minutes", "20"], env)
+    for _ in range(10):  # five stages and their follow-ups, a line each
+        answer_box(child, "Labels from chargebacks, delayed 60 days. Velocity features per card.")
+    child.expect("Self-score 1/5")
+    time.sleep(0.3)
+    child.send(" ")  # tick the first point of list 1 by hand (the answer never made it)
+    time.sleep(0.2)
+    child.sendcontrol("c")
+    child.expect("Save and quit")
+    time.sleep(0.2)
+    child.send("n")  # carry on: the list comes back as it was left
+    child.expect("Self-score 1/5")
+    time.sleep(0.3)
+    child.send("\r")
+    child.expect("Self-score 2/5")
+    time.sleep(0.3)
+    child.send(" ")  # list 2: untick the first point, then the terminal goes away
+    time.sleep(0.3)
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    state = json.loads(next((Path(env["MLSD_DRILL_HOME"]) / "drafts").glob("*.json")).read_text())
+    assert state["status"] == "paused" and state["self_done"] == ["clarify"]
+    assert state["self_ticks"]["clarify"] == ["volume-and-peaks"]  # ticked by hand, kept through Ctrl-C
+    data = state["self_ticks"]["data"]
+    assert "label-sources" not in data and "velocity-features" in data  # unticked by hand; the scorer's
+
+    again = spawn(mlsd_bin, ["resume"], env)
+    again.expect("Self-score 2/5")  # list 1 is done
+    again.wait_screen(r"○ Gets labels from chargebacks")  # and list 2 opens as it was left
+    again.kill(signal.SIGKILL)
+
+
 def test_drill_without_a_terminal_points_to_score(mlsd_bin: str, env: dict[str, str]) -> None:
     out = subprocess.run([mlsd_bin, "drill"], env=env, input="", capture_output=True, text=True)
     assert out.returncode == 2

@@ -9,8 +9,10 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from mlsd_drill import bank
-from mlsd_drill.prompts import answer_box, checklist_texts, clock_text, toolbar_parts
+from mlsd_drill.answer import parse_markdown
+from mlsd_drill.prompts import TerminalPrompter, answer_box, checklist_texts, clock_text, toolbar_parts
 from mlsd_drill.runner import StageView
+from mlsd_drill.scoring import score
 
 
 class FakeClock:
@@ -172,6 +174,29 @@ def test_a_self_scoring_line_fits_the_terminal_and_keeps_its_check_mark() -> Non
     # a line that fits is whole, and the text is not repeated under the list
     short_title, short_description = checklist_texts("Defines the fraud label", False, "why it matters: x", 80)
     assert short_title == "Defines the fraud label" and short_description == "why it matters: x"
+
+
+def run_list(keys: str):  # type: ignore[no-untyped-def]
+    b = bank.load()
+    result = score(parse_markdown("## Clarify\nWe are the issuer. p99 under 100 ms.\n"), b.rubric_for("fraud-detection"))
+    rows = [r for r in result.items if r.item.stage == "clarify"]
+    ticked = {r.item.id for r in rows if r.hit}
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        prompter = TerminalPrompter(pipe, DummyOutput(), Console(file=io.StringIO(), width=100))
+        return rows, ticked, prompter.self_score_list("clarify", 1, 5, rows, ticked, lambda picked: None)
+
+
+def test_a_self_scoring_list_returns_the_ticks_when_confirmed() -> None:
+    rows, ticked, out = run_list(" \r")  # Space flips the first line, Enter confirms
+    assert out.how == "done"
+    assert out.picked == ticked ^ {rows[0].item.id}
+
+
+def test_ctrl_c_in_a_self_scoring_list_keeps_the_ticks_made_so_far() -> None:
+    rows, ticked, out = run_list("\x1b[B \x03")  # down, Space flips the second line, Ctrl-C
+    assert out.how == "interrupt"
+    assert out.picked == ticked ^ {rows[1].item.id}
 
 
 def test_an_editor_that_is_not_installed_is_named(monkeypatch) -> None:  # type: ignore[no-untyped-def]

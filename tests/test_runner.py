@@ -13,7 +13,7 @@ from rich.console import Console
 
 from mlsd_drill import bank, drills, report
 from mlsd_drill.errors import MlsdError
-from mlsd_drill.runner import Drill, DrillReport, Paused, StageOutcome, StageView
+from mlsd_drill.runner import Drill, DrillReport, ListOutcome, Paused, StageOutcome, StageView
 from mlsd_drill.session import DraftStore, DrillState, new_state
 
 
@@ -71,8 +71,15 @@ class ScriptedPrompter:
     def auto_result(self, result, state) -> None:  # type: ignore[no-untyped-def]
         pass
 
-    def self_score(self, result):  # type: ignore[no-untyped-def]
-        return ({r.item.id for r in result.items if r.hit} | self.tick) - self.untick
+    # per self-scoring list: "done", or "interrupt" / "hangup" after ticking `tick` and untick-ing `untick`
+    list_ends: list[str] = field(default_factory=list)
+    lists: list[tuple[str, set[str]]] = field(default_factory=list)  # (stage, ticks offered)
+
+    def self_score_list(self, stage, n, total, rows, ticked, on_hangup):  # type: ignore[no-untyped-def]
+        self.lists.append((stage, set(ticked)))
+        ids = {r.item.id for r in rows}
+        picked = ((set(ticked) | self.tick) - self.untick) & ids
+        return ListOutcome(frozenset(picked), self.list_ends.pop(0) if self.list_ends else "done")
 
     def final(self, report: DrillReport) -> None:
         self.finals.append(report)
@@ -259,6 +266,31 @@ def test_ctrl_c_saves_and_resume_continues_with_text_and_time(tmp_path: Path) ->
     assert first.stage == "data" and first.text == "Labels from charge" and first.already == pytest.approx(90)
     assert rep.state.stages[1].text == "Labels from chargebacks; velocity features."
     assert rep.state.stages[1].elapsed == pytest.approx(150)
+
+
+def test_self_scoring_ticks_survive_ctrl_c_and_a_closed_terminal(tmp_path: Path) -> None:
+    d, p, clock, store = make(tmp_path, list(FULL))
+    p.tick = {"risk-appetite-policy"}  # a clarify item ticked by hand, in list 1
+    p.untick = {"velocity-features"}  # a data item unticked by hand, in list 2
+    p.list_ends = ["done", "interrupt", "hangup"]  # list 2: Ctrl-C, carry on; then the terminal closes
+    p.pause_answers = [False]
+    with pytest.raises(Paused):
+        d.run()
+    assert [stage for stage, _ in p.lists] == ["clarify", "data", "data"]
+    assert "velocity-features" not in p.lists[2][1], "carrying on after Ctrl-C keeps the list's ticks"
+    saved = store.unfinished()[0]
+    assert saved.status == "paused" and saved.self_done == ["clarify"]
+    assert "risk-appetite-policy" in saved.self_ticks["clarify"]
+    assert "velocity-features" not in saved.self_ticks["data"]
+
+    # resume: list 1 is not asked again, list 2 opens with its ticks, the result keeps both
+    b = bank.load()
+    q = b.questions["fraud-detection"]
+    p2 = ScriptedPrompter(clock, [])
+    rep = Drill(q, b.rubric_for(q.id), saved, p2, store, clock, random.Random(1)).run()
+    assert p2.lists[0][0] == "data" and "velocity-features" not in p2.lists[0][1]
+    mine = {r.item.id: r.hit for r in rep.self_.items}
+    assert mine["risk-appetite-policy"] and not mine["velocity-features"]
 
 
 def test_ctrl_c_then_carry_on_keeps_the_text(tmp_path: Path) -> None:
