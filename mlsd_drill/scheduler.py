@@ -7,6 +7,7 @@ self-score) decides, then questions not yet practised.
 
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -69,49 +70,43 @@ def pick_next(bank: Bank, history: History, now: datetime | None = None) -> Reco
         when, qid = due[0]
         return Recommendation(questions[qid], f"due for review since {when[:10]}", when)
 
-    per_q = {
-        r["question_id"]: (r["avg"], r["n"])
-        for r in history.conn.execute(
-            "SELECT question_id, AVG(self_score) AS avg, COUNT(*) AS n FROM sessions GROUP BY question_id"
-        )
-    }
-    unseen = [q for q in questions.values() if q.id not in per_q]
+    # averages of the bank's questions only: a session on a question from another bank
+    # says nothing about these (and must not make a practised question look new)
+    scores: dict[str, list[float]] = {}
+    tag_scores: dict[str, list[float]] = {}  # per session, with the tags it was drilled under (as stats)
+    for r in history.conn.execute("SELECT question_id, self_score, tags FROM sessions"):
+        if r["question_id"] not in questions:
+            continue
+        scores.setdefault(r["question_id"], []).append(r["self_score"])
+        for t in json.loads(r["tags"] or "[]"):
+            tag_scores.setdefault(t, []).append(r["self_score"])
     order = {d: i for i, d in enumerate(DIFFICULTIES)}
-    if per_q:
-        tag_scores: dict[str, list[float]] = {}
-        for qid, (avg, _n) in per_q.items():
-            q = questions.get(qid)
-            for t in q.tags if q else ():
-                tag_scores.setdefault(t, []).append(avg)
-        stage = weakest_stage(history)
-        stage_note = f"; weakest stage: {STAGE_TITLES[stage].lower()}" if stage else ""
-        for tag, scores in sorted(tag_scores.items(), key=lambda kv: sum(kv[1]) / len(kv[1])):
-            mean = sum(scores) / len(scores)
-            fresh = sorted((q for q in unseen if tag in q.tags), key=lambda q: (order[q.difficulty], q.id))
-            if fresh:
-                return Recommendation(
-                    fresh[0], f"new question in your weakest tag '{tag}' (avg {mean:.0f}%){stage_note}"
-                )
-            # every question of the tag seen: the one with the lowest average, not yet due
-            seen = sorted(
-                (per_q[q.id][0], q.id) for q in questions.values() if tag in q.tags and q.id in per_q
+    unseen = sorted(
+        (q for q in questions.values() if q.id not in scores), key=lambda q: (order[q.difficulty], q.id)
+    )
+    if not scores:
+        q = sorted(unseen, key=lambda q: (order[q.difficulty] != 1, order[q.difficulty], q.id))[0]
+        return Recommendation(q, "not practised yet - a good first case study")
+    stage = weakest_stage(history)
+    stage_note = f"; weakest stage: {STAGE_TITLES[stage].lower()}" if stage else ""
+    by_avg = sorted(tag_scores.items(), key=lambda kv: (sum(kv[1]) / len(kv[1]), kv[0]))
+    for rank, (tag, values) in enumerate(by_avg):
+        fresh = [q for q in unseen if tag in q.tags]
+        if fresh:
+            mean = sum(values) / len(values)
+            which = (
+                f"your weakest tag '{tag}' (avg {mean:.0f}%)"
+                if rank == 0
+                else f"'{tag}' (avg {mean:.0f}%), your weakest tag with questions not yet tried"
             )
-            if seen and len(tag_scores) == 1:
-                return Recommendation(
-                    questions[seen[0][1]], f"lowest score in '{tag}' ({seen[0][0]:.0f}%){stage_note}"
-                )
-        if unseen:
-            q = sorted(unseen, key=lambda q: (order[q.difficulty], q.id))[0]
-            return Recommendation(q, f"not practised yet{stage_note}")
-        worst = min(per_q.items(), key=lambda kv: kv[1][0])
-        if worst[0] in questions:
-            return Recommendation(
-                questions[worst[0]], f"your lowest average ({worst[1][0]:.0f}%){stage_note}"
-            )
-    q = sorted(
-        unseen or questions.values(), key=lambda q: (order[q.difficulty] != 1, order[q.difficulty], q.id)
-    )[0]
-    return Recommendation(q, "not practised yet - a good first case study")
+            return Recommendation(fresh[0], f"new question in {which}{stage_note}")
+    if unseen:
+        return Recommendation(unseen[0], f"not practised yet{stage_note}")
+    worst = min(scores, key=lambda qid: (sum(scores[qid]) / len(scores[qid]), qid))
+    avg = sum(scores[worst]) / len(scores[worst])
+    card = cards.get(worst)
+    again = f"; due again {card['due'][:10]}" if card else ""
+    return Recommendation(questions[worst], f"your lowest average ({avg:.0f}%){again}{stage_note}")
 
 
 def weakest_stage(history: History) -> str | None:

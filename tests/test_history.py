@@ -254,6 +254,34 @@ def test_next_uses_fsrs_due_cards_then_weakest_tag(home: Path) -> None:
         assert set(rec.question.tags) & set(b.questions["fraud-detection"].tags)
 
 
+def test_next_judges_a_bank_by_its_own_questions(home: Path) -> None:
+    from mlsd_drill.model import Bank
+
+    full = bank.load()
+    fraud = full.questions["fraud-detection"]
+    only_fraud = Bank(questions={"fraud-detection": fraud}, rubrics=full.rubrics)
+    with History() as h:
+        h.add_session(record("f1", qid="fraud-detection", score=81, tags=list(fraud.tags)))
+        h.add_session(record("a1", qid="ad-click-prediction", score=30, tags=["ads"]))
+        scheduler.review(h, "fraud-detection", 3, when=datetime(2026, 11, 1, tzinfo=timezone.utc))
+        rec = scheduler.pick_next(only_fraud, h, now=datetime(2026, 11, 2, tzinfo=timezone.utc))
+    # practised, not due: not "not practised yet", whatever else the history holds
+    assert rec is not None and rec.question.id == "fraud-detection"
+    assert rec.reason.startswith("your lowest average (81%); due again 2026-11-")
+
+
+def test_next_says_when_its_tag_is_not_the_weakest(home: Path) -> None:
+    b = bank.load()
+    weakest = "payments"  # fraud-detection is the only question with it, and it is practised
+    assert [q for q in b.questions.values() if weakest in q.tags] == [b.questions["fraud-detection"]]
+    with History() as h:
+        h.add_session(record("f1", qid="fraud-detection", score=20, tags=[weakest]))
+        h.add_session(record("v1", qid="video-recommendations", score=60, tags=["recommendation"]))
+        rec = scheduler.pick_next(b, h)
+    assert rec is not None and weakest not in rec.question.tags
+    assert "'recommendation' (avg 60%), your weakest tag with questions not yet tried" in rec.reason
+
+
 def test_busy_database_gives_a_message(home: Path) -> None:
     with History() as h:
         h.add_session(record("one"))
