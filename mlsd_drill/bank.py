@@ -327,6 +327,8 @@ def _only_small_words(phrase: str) -> str | None:
 
 
 _SMALL_SEEN: dict[str, str | None] = {}
+# "<number>th", "x<number>": a figure glued to letters never matches
+_GLUED_NUMBER = re.compile(r"[^\s|]<number>\S*|<number>[^\s|]+")
 
 
 def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -> Item | None:
@@ -369,6 +371,7 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
                         type(p) is str
                         and all(_HAS_WORD.search(a) for a in p.split("|"))
                         and not _only_small_words(p)
+                        and not ("<number>" in p and _GLUED_NUMBER.search(p))
                         for p in phrases
                     )
                 ):
@@ -395,6 +398,13 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
                             spath,
                             f"signal {small!r} has only small words, which matching ignores "
                             "(so it never matches): name the idea",
+                        )
+                        ok = False
+                    elif glued := _GLUED_NUMBER.search(phrase):
+                        c.add(
+                            spath,
+                            f"signal {phrase!r}: '<number>' must stand alone as a word, not {glued.group()!r} "
+                            "(it never matches: '90th' and '2x' are not figures)",
                         )
                         ok = False
                     elif not c.text(phrase, (*spath, k) if isinstance(s, list) else spath, "signal"):

@@ -221,6 +221,16 @@ def test_a_signal_of_small_words_only_is_a_problem(mini_bank: Path) -> None:
     assert any("signal 'as of' has only small words" in p for p in problems)
 
 
+def test_a_figure_glued_to_letters_is_a_problem(mini_bank: Path) -> None:
+    """'<number>th percentile' never matches "90th percentile": "90th" is no figure."""
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    r.write_text(
+        r.read_text().replace("signals: [pairwise loss, bpr]", "signals: ['<number>th percentile', '<number> qps']")
+    )
+    _, problems = bank.validate([mini_bank])
+    assert len(problems) == 1 and "'<number>' must stand alone as a word, not '<number>th'" in problems[0], problems
+
+
 def test_numbers_in_signals_and_ids_must_be_quoted(mini_bank: Path) -> None:
     """YAML rewrites bare numbers (010 is 8, 1:1 is 61): the author is told to quote them."""
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
