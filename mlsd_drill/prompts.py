@@ -89,6 +89,9 @@ class TerminalPrompter:
         from rich.text import Text
 
         self.out.print(report.question_panel(question, {st.name: st.budget for st in state.stages}))
+        if state.minutes:
+            unit = "minute" if state.minutes == 1 else "minutes"
+            self.out.print(Text(f"Stage time scaled to {state.minutes:g} {unit} in all.", style="dim"))
         total = interview_budget(question, state)
         if total > state.total_budget and not state.no_timer:
             each = report.mmss(followup_budget(question, state))
@@ -101,9 +104,6 @@ class TerminalPrompter:
                     style="dim",
                 )
             )
-        if state.minutes:
-            unit = "minute" if state.minutes == 1 else "minutes"
-            self.out.print(Text(f"Time scaled to {state.minutes:g} {unit} in all.", style="dim"))
         if state.strict:
             self.out.print(
                 Text("Strict: each stage is submitted automatically when its time runs out.", style="dim")
@@ -265,12 +265,25 @@ class TerminalPrompter:
             3: "good - solid",
             4: "easy - could do it in my sleep",
         }
-        # "1) again ...": the number keys pick a line too
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        # "1) again ...": a number key answers at once (questionary's shortcut only moves to the line)
         choices = [questionary.Choice(labels[k], value=k, shortcut_key=str(k)) for k in RATINGS]
+        question = questionary.select(
+            "How did it go?",
+            choices=choices,
+            default=choices[list(RATINGS).index(suggested)],
+            use_shortcuts=True,
+            input=self.pt_input,
+            output=self.pt_output,
+        )
+        kb = KeyBindings()
+        for k in RATINGS:
+            kb.add(str(k), eager=True)(lambda event, k=k: event.app.exit(result=k))
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), kb])
         try:
-            picked = questionary.select(
-                "How did it go?", choices=choices, default=choices[list(RATINGS).index(suggested)], use_shortcuts=True
-            ).unsafe_ask()
+            picked = question.unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             picked = None
         if not picked:
@@ -342,6 +355,7 @@ def answer_box(
     from prompt_toolkit.application import run_in_terminal
     from prompt_toolkit.formatted_text import FormattedText
     from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.layout.processors import TabsProcessor
     from prompt_toolkit.styles import Style
 
     start = clock()
@@ -417,6 +431,7 @@ def answer_box(
     )
     session: PromptSession[str] = PromptSession(
         multiline=True,
+        input_processors=[TabsProcessor(char1=" ", char2=" ")],  # a pasted tab, not "^I"
         key_bindings=kb,
         bottom_toolbar=toolbar,
         refresh_interval=0.5,

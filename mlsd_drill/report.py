@@ -187,6 +187,7 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
         "items": [
             {
                 "id": r.item.id,
+                "text": r.item.text,
                 "stage": r.item.stage,
                 "hit": r.hit,
                 "evidence": r.evidence,

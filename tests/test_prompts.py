@@ -199,6 +199,18 @@ def test_ctrl_c_in_a_self_scoring_list_keeps_the_ticks_made_so_far() -> None:
     assert out.picked == ticked ^ {rows[1].item.id}
 
 
+def test_a_number_key_answers_the_rating_at_once() -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text("2")  # no Enter
+        prompter = TerminalPrompter(pipe, DummyOutput(), Console(file=io.StringIO(), width=100))
+        assert prompter.rating(suggested=4) == 2
+
+
+def test_a_pasted_tab_is_kept_in_the_answer() -> None:
+    out = run_box("\x1b[200~feature\tvalue\x1b[201~\x1b\r", view(), FakeClock())  # a bracketed paste
+    assert out.text == "feature\tvalue"
+
+
 def test_an_editor_that_is_not_installed_is_named(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from mlsd_drill.prompts import missing_editor
 
