@@ -32,9 +32,10 @@ DEFAULT_PROMPTS: dict[str, str] = {
     "clarify": "What do you need to know before designing? State the business goal, "
     "the users and scale, the latency budget and what success looks like.",
     "data": "Which data do you have, where do labels come from, and which features would you build?",
-    "model": "Which model would you start with, what baseline beats it, which loss, "
+    "model": "Which model would you start with, which baseline must it beat, which loss, "
     "and how do you evaluate it offline?",
-    "serve": "How does the model reach users: architecture, latency, online metrics and A/B testing?",
+    "serve": "How do its predictions reach users or other systems - online or in batch - and how "
+    "do you prove it works online: latency, online metrics and A/B testing?",
     "monitor": "How do you know it keeps working: monitoring, drift, retraining, feedback loops?",
 }
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
