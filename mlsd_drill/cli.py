@@ -15,7 +15,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from mlsd_drill.errors import ExitCode, MlsdError
+from mlsd_drill.errors import ExitCode, MlsdError, UnknownQuestion
 
 app = typer.Typer(
     name="mlsd",
@@ -52,6 +52,28 @@ def fail(message: str, code: int = ExitCode.USAGE) -> typer.Exit:
     return typer.Exit(int(code))
 
 
+def _unknown_question(e: UnknownQuestion) -> str:
+    """The message, and where the question went when the history has practised it: its bank
+    is not being read (a bank given with --bank once, and not this time)."""
+    from mlsd_drill import paths
+
+    if e.close is not None or not paths.history_db().is_file():
+        return str(e)
+    import contextlib
+    import sqlite3
+
+    n = 0
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(paths.history_db())) as conn:
+        n = conn.execute("SELECT COUNT(*) FROM sessions WHERE question_id = ?", (e.qid,)).fetchone()[0]
+    if not n:
+        return str(e)
+    times = "1 session" if n == 1 else f"{n} sessions"
+    return (
+        f"question '{e.qid}' is in none of the banks read, though your history has {times} on it: "
+        f"give its bank with --bank DIR, or put it in {paths.user_bank_dir()}"
+    )
+
+
 def handles_errors(func: F) -> F:
     """Turn domain errors into a one-line message and their exit code."""
 
@@ -59,6 +81,8 @@ def handles_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except UnknownQuestion as e:
+            raise fail(_unknown_question(e), e.exit_code) from None
         except MlsdError as e:
             raise fail(str(e), e.exit_code) from None
         except KeyboardInterrupt:

@@ -28,12 +28,15 @@ class BankError(MlsdError):
 
 class UnknownQuestion(MlsdError):
     def __init__(self, qid: str, known: list[str] | None = None) -> None:
+        self.qid = qid
+        self.close: str | None = None
         hint = ""
         if known:
             import difflib
 
             close = difflib.get_close_matches(qid, known, n=1)
             if close:
+                self.close = close[0]
                 hint = f" (did you mean '{close[0]}'?)"
         super().__init__(f"unknown question '{qid}'{hint}; `mlsd list` shows them")
 

@@ -174,6 +174,24 @@ def test_an_empty_answer_is_scored_but_not_saved(tmp_path: Path) -> None:
     assert json.loads(runner.invoke(app, ["history", "--json"]).stdout) == []
 
 
+def test_a_practised_question_whose_bank_is_not_read_is_explained(tmp_path: Path) -> None:
+    bank_dir = tmp_path / "mybank"
+    (bank_dir / "questions").mkdir(parents=True)
+    (bank_dir / "rubrics").mkdir()
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("questions", "rubrics"):
+        src = (root / folder / "fraud-detection.yaml").read_text()
+        (bank_dir / folder / "my-fraud.yaml").write_text(src.replace("fraud-detection", "my-fraud"))
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    saved = runner.invoke(app, ["score", "my-fraud", str(f), "--bank", str(bank_dir), "--save"])
+    assert saved.exit_code == 0, saved.output
+    result = runner.invoke(app, ["score", "my-fraud", str(f)])  # --bank forgotten
+    assert result.exit_code == 2
+    assert "is in none of the banks read, though your history has 1 session on it" in result.output
+    assert "--bank DIR" in result.output
+
+
 def test_history_shows_whole_question_ids_at_80_columns(tmp_path: Path) -> None:
     f = tmp_path / "a.md"
     f.write_text(ANSWER)
