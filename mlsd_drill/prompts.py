@@ -108,6 +108,16 @@ class TerminalPrompter:
             self.out.print(
                 Text("Strict: each stage is submitted automatically when its time runs out.", style="dim")
             )
+        done = [st for st in state.stages if st.done]
+        if done:  # a resumed drill: where it stands before the box it reopens
+            parts = []
+            for st in done:
+                words = len(st.text.split())
+                part = f"{STAGE_TITLES[st.name].lower()} ({words} word{'s' if words != 1 else ''}"
+                if st.followup is not None and st.followup.done:
+                    part += ", follow-up answered"
+                parts.append(part + ")")
+            self.out.print(Text("Answered before: " + "; ".join(parts) + ".", style="dim"))
         self.out.print(
             Text(
                 "Type your answer in each box. Esc then Enter (or Alt+Enter) submits a stage; "

@@ -199,6 +199,20 @@ def test_ctrl_c_in_a_self_scoring_list_keeps_the_ticks_made_so_far() -> None:
     assert out.picked == ticked ^ {rows[1].item.id}
 
 
+def test_a_resumed_drill_says_what_was_answered_before() -> None:
+    from mlsd_drill.session import new_state
+
+    q = bank.load().questions["fraud-detection"]
+    state = new_state(q, [q.bank])
+    state.stages[0].text, state.stages[0].done = "We are the issuer.", True
+    out = io.StringIO()
+    TerminalPrompter(console=Console(file=out, width=120)).intro(q, state)
+    assert "Answered before: clarify requirements and scale (4 words)." in out.getvalue()
+    fresh = io.StringIO()
+    TerminalPrompter(console=Console(file=fresh, width=120)).intro(q, new_state(q, [q.bank]))
+    assert "Answered before" not in fresh.getvalue()
+
+
 def test_a_number_key_answers_the_rating_at_once() -> None:
     with create_pipe_input() as pipe:
         pipe.send_text("2")  # no Enter
