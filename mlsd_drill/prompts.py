@@ -351,6 +351,78 @@ def _short(text: str | None, limit: int = 140) -> str:
     return t if len(t) <= limit else t[: limit - 1] + "…"
 
 
+PROMPT_WIDTH = 2  # "› " on the first line, "  " on every other one, wrapped or not
+
+
+def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
+    """A prompt_toolkit input processor that wraps long lines between words.
+
+    prompt_toolkit wraps at the last column, in the middle of a word ("veloci / ty");
+    it has no word wrap of its own. This pads the rest of a line with spaces wherever
+    a word would not fit, so the window's own wrapping starts the word on the next
+    line. Only the display changes: the text, and what is saved, stay as typed.
+    """
+    import bisect
+
+    from prompt_toolkit.layout.processors import Processor, Transformation
+    from prompt_toolkit.layout.utils import explode_text_fragments
+    from prompt_toolkit.utils import get_cwidth
+
+    class WordWrap(Processor):
+        def apply_transformation(self, ti: Any) -> Any:
+            width = ti.width - prefix
+            chars = explode_text_fragments(ti.fragments)
+            if width < 10 or len(chars) > 20_000 or sum(get_cwidth(c[1]) for c in chars) <= width:
+                return Transformation(ti.fragments)  # fits, or too narrow or too long to bother
+            pads: list[tuple[int, int]] = []  # (index of a word's first char, spaces before it)
+            col = i = 0
+            n = len(chars)
+            while i < n:
+                if chars[i][1].isspace():
+                    col = (col + get_cwidth(chars[i][1])) % width  # a full line starts the next
+                    i += 1
+                    continue
+                j, size = i, 0
+                while j < n and not chars[j][1].isspace():
+                    size += get_cwidth(chars[j][1])
+                    j += 1
+                if col > 0 and col + size > width and size <= width:
+                    pads.append((i, width - col))  # the word would not fit: it starts the next line
+                    col = 0
+                col = (col + size) % width  # a word longer than a line wraps inside, as before
+                i = j
+            if not pads:
+                return Transformation(ti.fragments)
+            out: list[Any] = []
+            k = 0
+            for idx, frag in enumerate(chars):
+                if k < len(pads) and pads[k][0] == idx:
+                    out.append((frag[0], " " * pads[k][1]))
+                    k += 1
+                out.append(frag)
+            starts = [s for s, _ in pads]
+            shifts = [0]
+            for _, pad in pads:
+                shifts.append(shifts[-1] + pad)
+
+            def source_to_display(i: int) -> int:
+                return i + shifts[bisect.bisect_right(starts, i)]
+
+            def display_to_source(d: int) -> int:
+                shift = 0
+                for s, pad in pads:
+                    if d < s + shift:
+                        break
+                    if d < s + shift + pad:
+                        return s  # inside the padding: the word it moves down
+                    shift += pad
+                return d - shift
+
+            return Transformation(out, source_to_display=source_to_display, display_to_source=display_to_source)
+
+    return WordWrap()
+
+
 def answer_box(
     view: StageView,
     clock: Clock,
@@ -441,7 +513,8 @@ def answer_box(
     )
     session: PromptSession[str] = PromptSession(
         multiline=True,
-        input_processors=[TabsProcessor(char1=" ", char2=" ")],  # a pasted tab, not "^I"
+        # a pasted tab shows as space, not "^I"; long lines wrap between words
+        input_processors=[TabsProcessor(char1=" ", char2=" "), word_wrap_processor()],
         key_bindings=kb,
         bottom_toolbar=toolbar,
         refresh_interval=0.5,

@@ -213,6 +213,31 @@ def test_a_resumed_drill_says_what_was_answered_before() -> None:
     assert "Answered before" not in fresh.getvalue()
 
 
+def wrapped(text: str, width: int):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from prompt_toolkit.formatted_text import fragment_list_to_text
+
+    from mlsd_drill.prompts import word_wrap_processor
+
+    # a window `width` columns wide, two of them taken by the prompt on every line
+    t = word_wrap_processor().apply_transformation(SimpleNamespace(width=width + 2, fragments=[("", text)]))
+    shown = fragment_list_to_text(t.fragments)
+    return [shown[i : i + width] for i in range(0, len(shown), width)], t
+
+
+def test_long_lines_wrap_between_words_not_inside_them() -> None:
+    lines, t = wrapped("labels are delayed by chargebacks for weeks", 20)
+    assert [line.rstrip() for line in lines] == ["labels are delayed", "by chargebacks for", "weeks"]
+    # the text itself is unchanged: the cursor maps across the padding both ways
+    assert t.source_to_display(19) == 20  # "by" starts the second line
+    assert t.display_to_source(20) == 19 and t.display_to_source(18) == 18
+    assert t.display_to_source(19) == 19  # the padding belongs to the word it moves down
+    # a word longer than the line still wraps inside itself; a short line is left alone
+    assert wrapped("a " + "x" * 30, 20)[0] == ["a " + "x" * 18, "x" * 12]
+    assert wrapped("short line", 20)[0] == ["short line"]
+
+
 def test_a_number_key_answers_the_rating_at_once() -> None:
     with create_pipe_input() as pipe:
         pipe.send_text("2")  # no Enter
