@@ -164,6 +164,15 @@ def _agrees_with_pyyaml(value: Any, text: str) -> bool:
     return True
 
 
+# What PyYAML's messages usually mean in a hand-written bank file.
+_YAML_HINTS = (
+    ("did not find expected key", " - usually the indentation: the lines of one item must line up"),
+    ("expected <block end>", " - usually the indentation: the lines of one item must line up"),
+    ("did not find expected '-' indicator", " - usually the indentation of a list"),
+    ("mapping values are not allowed", " - a ': ' inside unquoted text: put the text in quotes"),
+)
+
+
 def loads(text: str, path: Path) -> Located:
     import yaml
 
@@ -178,7 +187,11 @@ def loads(text: str, path: Path) -> Located:
             # "found unexpected end of stream" at the end says little; say where it began:
             # "while scanning a quoted scalar" on line 2
             what += f" ({e.context} that starts on line {e.context_mark.line + 1})"
-        raise BankError(f"{path}:{line}: YAML error: {what}") from None
+        hint = next((h for problem, h in _YAML_HINTS if problem in (e.problem or "")), "")
+        lines = text.splitlines()
+        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+            hint = " - a tab on that line: YAML indents with spaces only"
+        raise BankError(f"{path}:{line}: YAML error: {what}{hint}") from None
     except yaml.YAMLError as e:
         raise BankError(f"{path}: YAML error: {str(e).splitlines()[0]}") from None
     doc = Located(value=None, file=path, text=text)

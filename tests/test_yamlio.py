@@ -51,3 +51,19 @@ def test_fast_document_finds_lines_when_asked(tmp_path: Path) -> None:
     assert doc is not None and doc.fast
     assert doc.key_line("items") == 3
     assert doc.line(("items", 0, "stage")) == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("id: x\nitems:\n  - id: a\n    stage: data\n   text: hello\n", "usually the indentation"),
+        ("id: x\nprompt: Design this: a thing\n", "put the text in quotes"),
+        ("id: x\nitems:\n\t- id: a\n", "a tab on that line: YAML indents with spaces only"),
+    ],
+)
+def test_a_yaml_mistake_is_named_in_plain_words(text: str, says: str, tmp_path: Path) -> None:
+    p = tmp_path / "q.yaml"
+    p.write_text(text)
+    with pytest.raises(yamlio.BankError) as e:
+        yamlio.load(p)
+    assert f"{p}:" in str(e.value) and says in str(e.value)
