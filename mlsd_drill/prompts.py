@@ -196,7 +196,6 @@ class TerminalPrompter:
         """
         import questionary
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-        from questionary.prompts.common import InquirerControl
 
         choices = []
         for r in rows:
@@ -215,9 +214,7 @@ class TerminalPrompter:
             output=self.pt_output,
         )
         app = question.application
-        control = next(
-            (w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)), None
-        )
+        control = _inquirer_control(app)
         how = {"how": "done"}
 
         def partial() -> list[str]:
@@ -287,10 +284,17 @@ class TerminalPrompter:
             input=self.pt_input,
             output=self.pt_output,
         )
-        kb = KeyBindings()
-        for k in RATINGS:
-            kb.add(str(k), eager=True)(lambda event, k=k: event.app.exit(result=k))
         app = question.application
+        control = _inquirer_control(app)
+        kb = KeyBindings()
+
+        def answer(event: Any, k: int) -> None:
+            if control is not None:  # shown as answered, the way Enter leaves it
+                control.pointed_at, control.is_answered = list(RATINGS).index(k), True
+            event.app.exit(result=k)
+
+        for k in RATINGS:
+            kb.add(str(k), eager=True)(lambda event, k=k: answer(event, k))
         app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), kb])
         try:
             picked = question.unsafe_ask()
@@ -300,6 +304,13 @@ class TerminalPrompter:
             self.notice("No rating: when this question comes back stays as it was.", style="yellow")
             return 0
         return int(picked)
+
+
+def _inquirer_control(app: Any) -> Any:
+    """The list control inside a questionary prompt (its ticks, its pointer), or None."""
+    from questionary.prompts.common import InquirerControl
+
+    return next((w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)), None)
 
 
 CHECK_MARK = "  (check?)"
