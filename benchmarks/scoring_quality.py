@@ -41,6 +41,8 @@ CORPORA = {
     "corpus8": ROOT / "tests" / "corpus8",
     # 30 answers: all fifteen questions, typed stage by stage as in a drill, ten voices (held out)
     "corpus9": ROOT / "tests" / "corpus9",
+    # 30 answers: all fifteen questions, ten more voices, labelled after the content review (held out)
+    "corpus10": ROOT / "tests" / "corpus10",
     # 12 answers to three questions of a bank someone else wrote from docs/bank-format.md alone
     "corpus-outside": ROOT / "tests" / "corpus-outside",
 }
