@@ -149,7 +149,7 @@ class Drill:
                 (),
                 fu.budget,
                 fu.elapsed,
-                self._interview_budget(),
+                interview_budget(self.q, self.state),
                 self.state.total_elapsed - fu.elapsed,
                 fu.reply,
                 self.state.strict,
@@ -165,7 +165,7 @@ class Drill:
             spec.hints,
             st.budget,
             st.elapsed,
-            self._interview_budget(),
+            interview_budget(self.q, self.state),
             self.state.total_elapsed - st.elapsed,
             st.text,
             self.state.strict,
@@ -226,14 +226,8 @@ class Drill:
         asks = [f.ask for f in self.q.followups if f.stage == st.name]
         if not asks or st.followup is not None:
             return
-        st.followup = FollowupState(ask=self.rng.choice(asks), budget=self._followup_budget())
+        st.followup = FollowupState(ask=self.rng.choice(asks), budget=followup_budget(self.q, self.state))
         self.store.save(self.state)
-
-    def _followup_budget(self) -> float:
-        return followup_budget(self.q, self.state)
-
-    def _interview_budget(self) -> float:
-        return interview_budget(self.q, self.state)
 
     # ------------------------------------------------------------------ the whole drill
 
@@ -265,6 +259,7 @@ class Drill:
             if st in self.state.self_done:
                 ticked = (ticked - ids) | current
                 continue
+
             def keep(picked: set[str], st: str = st, ids: set[str] = ids) -> None:
                 """The terminal is going away: save the ticks of the moment, before anything else."""
                 self.state.self_ticks[st] = sorted(set(picked) & ids)
