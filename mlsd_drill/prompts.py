@@ -235,13 +235,7 @@ class TerminalPrompter:
                 on_hangup(set(partial()))  # first: writing to a closed terminal may fail next
             app.exit(result=partial())
 
-        def pre_run() -> None:
-            loop = asyncio.get_running_loop()
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signal.SIGHUP, hangup)
-                loop.add_signal_handler(signal.SIGTERM, hangup)
-
-        app.pre_run_callables.append(pre_run)
+        app.pre_run_callables.append(lambda: catch_hangup(hangup))
         try:
             picked = question.unsafe_ask()
         except EOFError:
@@ -562,7 +556,6 @@ def answer_box(
     def pre_run() -> None:
         app = session.app
         app.create_background_task(ticker())
-        loop = asyncio.get_running_loop()
 
         def hangup() -> None:
             state["how"] = "hangup"
@@ -570,9 +563,7 @@ def answer_box(
                 save(app.current_buffer.text)
             app.exit(result=app.current_buffer.text)
 
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGHUP, hangup)
-            loop.add_signal_handler(signal.SIGTERM, hangup)
+        catch_hangup(hangup)
 
     try:
         text = session.prompt("› ", default=view.text, pre_run=pre_run)
@@ -585,6 +576,15 @@ def answer_box(
     return StageOutcome(
         text=text or "", how=state["how"], used_editor=state["editor"], hints_shown=state["hints"]
     )
+
+
+def catch_hangup(handler: Callable[[], None]) -> None:
+    """Call `handler` in the running event loop when the terminal goes away (SIGHUP) or the
+    process is asked to end (SIGTERM); `loop_restore_signals` undoes it."""
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGHUP, handler)
+        loop.add_signal_handler(signal.SIGTERM, handler)
 
 
 def loop_restore_signals() -> None:
