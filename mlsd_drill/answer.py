@@ -192,7 +192,7 @@ def parse_markdown(text: str) -> Answer:
     unless it stands where the walk through the stages skips one (see
     `_walk_stages`).
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _plain(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     blocks = _blocks(lines, pseudo=False)
     if not any(stages_of_heading(h[0]) for h, _ in blocks[1:] if h is not None):
         # no Markdown heading names a stage: headings typed without marks, if there are some
@@ -213,6 +213,24 @@ def parse_markdown(text: str) -> Answer:
     if "\n".join(buf).strip():
         sections.append(Section(stage, "\n".join(buf).strip("\n")))
     return Answer(tuple(sections))
+
+
+# Struck-through text is text taken back ("~~shadow mode~~"); a link reads as its words
+# ("[quantile regression](https://...)" is "quantile regression"); a web address says nothing
+# ("https://example.com/switchback-experiments" made three points).
+_STRUCK = re.compile(r"~~(?=\S)[^\n]*?(?<=\S)~~")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
+_URL = re.compile(r"<?\b(?:https?://|www\.)[^\s<>()]*[^\s<>().,;:!?'\"]>?")
+
+
+def _plain(text: str) -> str:
+    if "~~" in text:
+        text = _STRUCK.sub("", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub("", text)
+    return text
 
 
 def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None, list[str]]]:

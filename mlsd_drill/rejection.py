@@ -29,6 +29,7 @@ from mlsd_drill.text import (
     CONDITION_WORDS,
     CUE_REACH,
     ELSEWHERE_WORDS,
+    LONE_VERDICTS,
     NEGATION_BIGRAMS,
     NEGATION_CUES,
     NEGATION_REACH,
@@ -66,7 +67,20 @@ _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
 _NOT = frozenset({"not", "never"})
 _DOUBLE_NEGATIVES = frozenset({"not", "never", "no", "nothing", "nobody", "none"})
 # "Calibration: skip." - a verdict standing alone after the point
-_LONE_VERDICTS = frozenset({"no", "skip", "skipped", "skipping", "none"})
+# "Shadow mode (not for v1)", "drift alerts - not now", "not in the MVP", "not yet": deferred
+# ("users who have not watched anything yet" defers nothing)
+_NOT_YET = frozenset({"v1", "now", "mvp", "launch"})
+
+
+def _deferred(after_not: list[str]) -> bool:
+    """Do the words after a "not" defer the point: "not now", "not yet", "not for v1",
+    "not in the MVP", "not at launch"?"""
+    if not after_not:
+        return False
+    first = after_not[0]
+    return first in ("now", "yet", "initially") or (
+        first in ("for", "in", "at") and bool(_NOT_YET.intersection(after_not[1:]))
+    )
 # "Candidate filter: within the radius, not sold out, not already registered"
 _FILTER_WORDS = frozenset(
     "filter filters filtered filtering exclude excludes excluded excluding eligible eligibility".split()
@@ -158,7 +172,7 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
     if rs > 0 and words[rs - 1] in ELSEWHERE_WORDS and any(x in _OWNED for x in words[after : after + 2]):
         return True  # "that's a separate onboarding problem"
     for k in range(after, min(len(words), after + 3)):
-        if words[k] in _LONE_VERDICTS and (
+        if words[k] in LONE_VERDICTS and (
             k + 1 == len(words) or clause[k + 1] != clause[k] or words[k + 1] == "for"
         ):
             return True  # "drift detection - no, ...", "Calibration: skip (for v1)": a lone verdict
@@ -207,6 +221,8 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
             return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
         if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 5]):
             return True
+        if w == "not" and j - re_ <= 4 and _deferred(words[j + 1 : j + 4]):
+            return True  # "Shadow mode (not for v1)", "Shadow mode - not now"
     return False
 
 

@@ -727,6 +727,9 @@ def fold_accents(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
 
 
+_NO_MARKS = ("\u274c", "\u2717", "\u2718", "\U0001f6ab", "\u26d4")  # ❌ ✗ ✘ 🚫 ⛔
+
+
 def prenormalize(text: str) -> str:
     """Lower-case and rewrite the typing variants that tokenising would lose."""
     s = text.translate(_QUOTES).lower()
@@ -734,6 +737,9 @@ def prenormalize(text: str) -> str:
         s = fold_accents(s)
     if "a/b" in s:
         s = _swap_words(s, "a/b", "ab")  # a/b test -> ab test
+    for mark in _NO_MARKS:
+        if mark in s:
+            s = s.replace(mark, " no ")  # "Shadow mode ❌", a table cell "| ❌ |": turned down
     for p in ("p(", "p ("):
         if p in s:
             s = _swap_words(s, p, " probability of ( ", letter_after=True)  # P(click | shown)
@@ -884,6 +890,11 @@ def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
 _PARA_BREAK = re.compile(r"\n\s*\n")
 
 
+# "Calibration: skip.", "Shadow mode (dropped)", "canary - cut for time": a verdict standing
+# alone after the point
+LONE_VERDICTS = frozenset(
+    {"no", "skip", "skipped", "skipping", "none", "dropped", "cut", "deferred", "postponed", "scrapped"}
+)
 # Words that can reject something: a sentence without any is never read as a rejection.
 _CUE_WORDS = (
     NEGATION_CUES
@@ -892,6 +903,7 @@ _CUE_WORDS = (
     | {"rather", "instead", "leave", "leaving", "scope", "too"}
     | ELSEWHERE_WORDS
     | DEFER_WORDS
+    | LONE_VERDICTS
 )
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 

@@ -136,6 +136,26 @@ def test_a_count_a_day_is_a_rate_but_under_a_second_is_a_duration() -> None:
     assert hits("The page loads in under a second.", r) == {"rate": False, "sec": False, "month": False}
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("~~Shadow mode~~ canary only.", False),  # struck through: taken back
+        ("Shadow mode \u274c", False),
+        ("| Shadow mode | \u274c |", False),
+        ("Shadow mode (not for v1).", False),
+        ("Shadow mode - not now.", False),
+        ("Shadow mode, cut for time.", False),
+        ("- Shadow mode (dropped)", False),
+        ("See https://example.com/shadow-mode-rollouts for how.", False),  # an address says nothing
+        ("See [shadow mode](https://example.com/a) first.", True),  # a link reads as its words
+        ("We cut costs with shadow mode.", True),
+        ("Shadow mode, for new users who have not watched anything yet.", True),  # no deferral
+    ],
+)
+def test_notes_style_rejections_and_links(text: str, hit: bool) -> None:
+    assert hits(f"## Serving\n{text}\n", rubric(item("shadow", "shadow mode", stage="serve")))["shadow"] is hit
+
+
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:
     r = rubric(
         item("prob", "calibrated probability"),
