@@ -545,6 +545,17 @@ def score_cmd(
 # --------------------------------------------------------------------------- history
 
 
+def _history_row(r: Any) -> dict[str, Any]:
+    """A `history --json` row: scores to one decimal, as shown, and flags as true/false."""
+    row = dict(zip(r.keys(), r, strict=True))
+    row["tags"] = json.loads(r["tags"])
+    for key in ("auto_score", "self_score"):
+        if isinstance(row.get(key), float):
+            row[key] = round(row[key], 1)
+    row["strict"] = bool(row.get("strict"))
+    return row
+
+
 @app.command("history")
 @handles_errors
 def history_cmd(
@@ -571,7 +582,7 @@ def history_cmd(
     with History() as h:
         rows = h.sessions(limit=limit or None)
     if as_json:
-        _print_json([dict(zip(r.keys(), r, strict=True)) | {"tags": json.loads(r["tags"])} for r in rows])
+        _print_json([_history_row(r) for r in rows])
         return
     from mlsd_drill.report import console, history_table
 
@@ -718,6 +729,12 @@ def next_cmd(bank: BankOpt = None, as_json: JsonOpt = False) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # an ASCII or Latin-1 terminal (PYTHONIOENCODING=ascii, LANG=C) gets "?" for the
+        # characters it cannot show ("·", "✓", "█"), not an error
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         app()
     except MlsdError as e:  # raised outside a command (e.g. in a callback)

@@ -18,7 +18,11 @@ _COLOURS = {"easy": "32", "medium": "33", "hard": "31", "id": "36", "dim": "2", 
 
 
 def _use_colour(stream: object) -> bool:
-    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+    return (
+        bool(getattr(stream, "isatty", lambda: False)())
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb"
+    )
 
 
 def _paint(text: str, key: str, colour: bool) -> str:
@@ -38,10 +42,12 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _cells(text))
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """textwrap.wrap by terminal columns: a run of wide characters with no spaces breaks anywhere."""
+def _wrap(text: str, width: int, whole: bool = False) -> list[str]:
+    """textwrap.wrap by terminal columns: a run of wide characters with no spaces breaks anywhere.
+    With `whole`, ASCII words are never split ("real-time" split as "real-" / "time" hid a tag
+    from `mlsd list | grep real-time`)."""
     if text.isascii():
-        return textwrap.wrap(text, width)
+        return textwrap.wrap(text, width, break_on_hyphens=not whole, break_long_words=not whole)
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -77,7 +83,8 @@ def render(questions: Sequence[Question], width: int | None = None, colour: bool
     w_diff = len(head[2])
     rest = max(20, width - w_id - w_diff - 6)  # two spaces between four columns
     w_title = max(12, rest * 3 // 5)
-    w_tags = max(8, rest - w_title)
+    longest_tag = max((_cells(t) + 1 for q in questions for t in q.tags), default=8)
+    w_tags = max(8, rest - w_title, longest_tag)  # a tag is never split
     lines = [
         "  ".join(
             (
@@ -90,7 +97,7 @@ def render(questions: Sequence[Question], width: int | None = None, colour: bool
     ]
     for qid, title, diff, tags in rows:
         t_lines = _wrap(title, w_title) or [""]
-        g_lines = _wrap(tags, w_tags) or [""]
+        g_lines = _wrap(tags, w_tags, whole=True) or [""]
         for k in range(max(len(t_lines), len(g_lines))):
             cells = (
                 _paint(_pad(qid if k == 0 else "", w_id), "id", colour),

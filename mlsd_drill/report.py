@@ -33,7 +33,18 @@ LEVEL_NAMES = {"mid": "mid-level", "senior": "senior", "staff": "staff"}
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            """`mlsd show ID | head`: the reader left, nothing went wrong - exit 0, as the JSON
+            outputs do (rich's own handler exits 1, which `set -o pipefail` reads as a failure)."""
+            import os
+            import sys
+
+            self.quiet = True
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0)
+
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def literal(text: str, style: str = "") -> Text:
