@@ -635,7 +635,16 @@ def export_cmd(
         str | None,
         typer.Argument(metavar="SESSION", help="Session id or number; omit with --all.", show_default=False),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|json", help="md or json.")] = "md",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="md|json",
+            help="md or json (default md; --all is json).",
+            show_default=False,
+        ),
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every session (json only).")] = False,
     output: Annotated[
         Path | None,

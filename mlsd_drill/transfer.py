@@ -20,7 +20,8 @@ def dump(records: list[SessionRecord]) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def export(session: str | None, fmt: str, all_: bool) -> str:
+def export(session: str | None, fmt: str | None, all_: bool) -> str:
+    fmt = fmt or ("json" if all_ else "md")  # --all is JSON only: no need to say so
     if fmt not in ("md", "json"):
         raise MlsdError(f"unknown format '{fmt}': use md or json")
     with History() as h:

@@ -134,9 +134,10 @@ def test_export_import_round_trip_without_duplicates(home: Path, tmp_path: Path)
         h.add_session(record("aaa111"))
         h.add_session(record("bbb222", when="2026-11-02T10:00:00+00:00"))
     dump = tmp_path / "dump.json"
-    result = runner.invoke(app, ["export", "--all", "--format", "json", "-o", str(dump)])
+    result = runner.invoke(app, ["export", "--all", "-o", str(dump)])  # --all is JSON, no --format needed
     assert result.exit_code == 0
     assert len(json.loads(dump.read_text())["sessions"]) == 2
+    assert runner.invoke(app, ["export", "--all", "--format", "md"]).exit_code == 2  # said explicitly: refused
     again = runner.invoke(app, ["import", str(dump)])
     assert "imported 0 session(s), skipped 2" in again.stdout
     (home / "history.sqlite3").unlink()
