@@ -34,6 +34,7 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")  # at any depth: a list item may hold 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _FILLER = frozenset("and the of step stage part my our".split())
 MIN_BODY_WORDS = 8  # a heading's own words count only over a section with this much in it
+MIN_HEADING_WORDS = 3  # content words (a Chinese character is one): "## Problem framing" names a topic
 MAX_PSEUDO_WORDS = 6
 _BARE_STAGE_WORDS = frozenset(
     "clarify clarifying clarification data model models modeling modelling serve serving deployment "
@@ -258,6 +259,8 @@ def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None
         title, level, taken = found
         blocks.append(((title, level), []))
         i += taken
+    from mlsd_drill.text import phrase_tokens
+
     for k, (heading, body) in enumerate(blocks):
         # a title that says more than a stage's name stays in the text, as a paragraph of its
         # own ("## First, what does success look like?" makes a point), over a section that
@@ -265,6 +268,7 @@ def _blocks(lines: list[str], pseudo: bool) -> list[tuple[tuple[str, int] | None
         if (
             heading is not None
             and _says_more_than_a_stage(heading[0])
+            and len(phrase_tokens(heading[0])) >= MIN_HEADING_WORDS  # "Problem framing" is a title
             and sum(len(line.split()) for line in body) >= MIN_BODY_WORDS
         ):
             blocks[k] = (heading, ["", heading[0], "", *body])

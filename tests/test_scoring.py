@@ -392,6 +392,8 @@ def test_a_heading_can_make_a_point() -> None:
     body = "\nMore tickets sold per visitor, measured over a month.\n"
     assert hits("## First, what does success look like?" + body, r)["goal"]
     assert not hits("## Serving and A/B testing\nTBD\n## Monitoring\nTBD\n", r)["ab"]
+    # a two-word title names a topic, it makes no point
+    assert not hits("## A/B testing" + body, r)["ab"]
     # and in any alphabet
     assert hits("## 冷启动策略" + body, rubric(item("cold", "冷启动")))["cold"]
 
