@@ -300,12 +300,37 @@ def read_answer_file(name: str, stdin: TextIO) -> str:
             raise AnswerError(f"{name}: cannot read ({e.strerror or e})") from None
     if len(data) > MAX_ANSWER_BYTES:
         raise AnswerError(f"{label}: over 1 MiB; answers are limited to 1 MiB")
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: binary, below
     if b"\x00" in data:
         raise AnswerError(f"{label}: binary file, not a text answer")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise AnswerError(f"{label}: not UTF-8 text") from None
+        where = "FILE" if label == "standard input" else label
+        raise AnswerError(
+            f"{label}: not UTF-8 text (from Latin-1 or Windows-1252, `iconv -f cp1252 -t utf-8 {where}` converts it)"
+        ) from None
+
+
+def _utf16(data: bytes) -> str | None:
+    """The codec of a UTF-16 text (what Windows Notepad saves as "Unicode"), or None: a byte
+    order mark, or the zero bytes of ASCII text standing at every other place."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) < 4 or len(data) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def score_text(text: str, rubric: Rubric) -> ScoreResult:

@@ -137,6 +137,21 @@ def test_unknown_question(tmp_path: Path) -> None:
     assert "unknown question 'no-such-question'" in result.stderr
 
 
+def test_a_utf16_answer_is_read_like_any_other(tmp_path: Path) -> None:
+    """Windows Notepad's "Unicode" is UTF-16, with a byte order mark or without."""
+    expected = json.loads(_score_json(tmp_path, ANSWER.encode("utf-8")))
+    for codec in ("utf-16", "utf-16-le", "utf-16-be"):
+        assert json.loads(_score_json(tmp_path, ANSWER.encode(codec))) == expected, codec
+
+
+def _score_json(tmp_path: Path, data: bytes) -> str:
+    f = tmp_path / "a.md"
+    f.write_bytes(data)
+    result = runner.invoke(app, ["score", "fraud-detection", str(f), "--json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def test_answer_text_never_in_error_output(tmp_path: Path) -> None:
     p = tmp_path / "secret.md"
     p.write_bytes(b"my secret answer\x00")
