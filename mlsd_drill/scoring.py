@@ -576,10 +576,18 @@ def _match_item(
         if len(sig) == 1 and any(sentences[si].stage == own for si in per_sig[0].clean):
             break
     rejected: _Spans = {}
-    for per_sig in hits:
+    said_no: set[int] = set()  # sentences that turn down a whole signal: the one to show as the rejection
+    for per_sig, whole in zip(hits, complete, strict=True):
         for h in per_sig:
             for si, spans in h.bad.items():
                 rejected.setdefault(si, []).extend(spans)
+        if whole and len(per_sig) == 1:
+            said_no.update(per_sig[0].bad)
+        elif whole:  # a list: every phrase turned down somewhere in one paragraph
+            said_no.update(si for h in per_sig for si in h.bad)
+    # a rejected word that is only part of a list ("test" in [train, older, test]) rejects
+    # nothing worth showing: "I'd skip a per-user A/B test" is no verdict on a temporal split
+    shown = min(said_no) if said_no else None
 
     def allowed(h: _Hits) -> Iterable[int]:
         """Sentences where the phrase stands and no rejection covers it."""
@@ -629,7 +637,7 @@ def _match_item(
     # prefer evidence written under the item's own stage, then the earliest sentence
     found = [e for k, per_phrase in enumerate(hits) if (e := evidence(k, per_phrase, complete[k]))]
     if not found:
-        return None, min(rejected) if rejected else None
+        return None, shown
     key, sents = min(found)
     ways = len(found)
     # a point made through one signal only is credited less surely: see whether one
@@ -642,7 +650,7 @@ def _match_item(
             if evidence(k, *phrase_hits(ci.signals[k])):
                 ways += 1
                 break
-    return (sents, key[3], min(ways, 2)), min(rejected) if rejected else None
+    return (sents, key[3], min(ways, 2)), shown
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:

@@ -156,6 +156,14 @@ def test_notes_style_rejections_and_links(text: str, hit: bool) -> None:
     assert hits(f"## Serving\n{text}\n", rubric(item("shadow", "shadow mode", stage="serve")))["shadow"] is hit
 
 
+def test_a_rejection_is_shown_only_for_a_signal_it_turns_down_whole() -> None:
+    r = rubric(item("split", ("train", "older", "test")), item("ab", "ab test"))
+    res = score(parse_markdown("I'd skip a per-user A/B test; we randomise by sender instead."), r)
+    got = {x.item.id: x for x in res.items}
+    assert got["ab"].rejected is not None
+    assert got["split"].rejected is None  # "test" alone is no verdict on a temporal split
+
+
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:
     r = rubric(
         item("prob", "calibrated probability"),
