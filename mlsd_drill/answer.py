@@ -28,8 +28,9 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 # Headings typed without Markdown marks: "**Data**", "Serving:", "3. Model",
 # "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
-_NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
-_BOLD = ("**", "__")
+_NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|(?:step|part)\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
+_BOLD = ("**", "__", "*", "_")  # bold, or italic ("*Serving*")
+_HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)  # pasted from a web page
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")  # at any depth: a list item may hold a code block
 _LETTERS = re.compile(r"[^\W\d_]+")
 _FILLER = frozenset("and the of step stage part my our".split())
@@ -62,6 +63,8 @@ def _heading_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
     m = _HEADING.match(lines[i])
     if m:
         return m.group(2), len(m.group(1)), 1
+    if "<h" in lines[i] and (h := _HTML_HEADING.match(lines[i])):
+        return h.group(2).strip(), int(h.group(1)), 1
     line = lines[i]
     if (
         line.strip()
@@ -95,9 +98,14 @@ def _pseudo_heading(line: str) -> tuple[str, int] | None:
     title = _NUMBERING.sub("", title).rstrip(": ")
     bold = False
     for mark in _BOLD:
-        if len(title) > 2 * len(mark) and title.startswith(mark) and title.endswith(mark):
+        if (
+            len(title) > 2 * len(mark)
+            and title.startswith(mark)
+            and title.endswith(mark)
+            and not title[len(mark)].isspace()  # "* item *" is a list item, not emphasis
+        ):
             title = _NUMBERING.sub("", title[len(mark) : -len(mark)].strip()).rstrip(": ")  # "**1. Clarify**"
-            bold = True
+            bold = len(mark) == 2  # an italic line heads a stage only when it names one ("*Serving*")
             break
     if not title or any(ch in title for ch in ":.!?*`[]") or len(title.split()) > MAX_PSEUDO_WORDS + 4 * bold:
         return None

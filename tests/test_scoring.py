@@ -374,6 +374,8 @@ def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() 
         ["CLARIFY", "DATA", "MODEL", "SERVING", "MONITORING"],
         ["clarify", "data", "model", "serve", "monitor"],  # terse notes
         ["**1. Clarify**", "**2) Data:**", "##Model", "#Serving", "**Step 5: Monitoring**"],
+        ["*Clarify*", "_Data_", "Part 3: Model", "Part 4 - Serving", "*Monitoring*"],  # italic, "Part N"
+        ["<h2>Clarify</h2>", "<h2>Data</h2>", "<h2>Model</h2>", "<h3>Serving</h3>", "<h2>Monitoring</h2>"],
         # bold lines in the candidate's own words: the walk through the stages places them
         ["**Questions first**", "**What we learn from before anyone uses it**", "**From the photo to the list**",
          "**Running it for real**", "**Keeping it working**"],
