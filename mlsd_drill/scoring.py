@@ -544,7 +544,7 @@ def _match_item(
     ci: _CompiledItem, index: _Index, sentences: list[Sentence], memo: dict[str, _Hits] | None = None
 ) -> tuple[tuple[list[int], int, int] | None, int | None]:
     """The best evidence (sentence indices, the signal that found them, and how many of
-    the item's signals find it, counted up to two), if any, and a rejecting sentence, if any.
+    the item's signals find it, counted up to two), if any; else a rejecting sentence, if any.
 
     Words that reject the item through one signal ("skip position-bias
     correction") are not evidence for it through another ("bias") either; the
@@ -576,18 +576,23 @@ def _match_item(
         if len(sig) == 1 and any(sentences[si].stage == own for si in per_sig[0].clean):
             break
     rejected: _Spans = {}
-    said_no: set[int] = set()  # sentences that turn down a whole signal: the one to show as the rejection
-    for per_sig, whole in zip(hits, complete, strict=True):
+    for per_sig in hits:
         for h in per_sig:
             for si, spans in h.bad.items():
                 rejected.setdefault(si, []).extend(spans)
-        if whole and len(per_sig) == 1:
-            said_no.update(per_sig[0].bad)
-        elif whole:  # a list: every phrase turned down somewhere in one paragraph
-            said_no.update(si for h in per_sig for si in h.bad)
-    # a rejected word that is only part of a list ("test" in [train, older, test]) rejects
-    # nothing worth showing: "I'd skip a per-user A/B test" is no verdict on a temporal split
-    shown = min(said_no) if said_no else None
+
+    def shown() -> int | None:
+        """The sentence to show as turning the point down: one that rejects a signal whole. A
+        rejected word that is only part of a list ("test" in [train, older, test]) is no
+        verdict: "I'd skip a per-user A/B test" says nothing about a temporal split."""
+        said_no = [
+            si
+            for per_sig, whole in zip(hits, complete, strict=True)
+            if whole
+            for h in per_sig
+            for si in h.bad
+        ]
+        return min(said_no) if said_no else None
 
     def allowed(h: _Hits) -> Iterable[int]:
         """Sentences where the phrase stands and no rejection covers it."""
@@ -637,7 +642,7 @@ def _match_item(
     # prefer evidence written under the item's own stage, then the earliest sentence
     found = [e for k, per_phrase in enumerate(hits) if (e := evidence(k, per_phrase, complete[k]))]
     if not found:
-        return None, shown
+        return None, shown() if rejected else None
     key, sents = min(found)
     ways = len(found)
     # a point made through one signal only is credited less surely: see whether one
@@ -650,7 +655,7 @@ def _match_item(
             if evidence(k, *phrase_hits(ci.signals[k])):
                 ways += 1
                 break
-    return (sents, key[3], min(ways, 2)), shown
+    return (sents, key[3], min(ways, 2)), None  # a point made needs no rejection shown
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:
