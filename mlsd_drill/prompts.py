@@ -118,6 +118,8 @@ class TerminalPrompter:
                     part += ", follow-up answered"
                 parts.append(part + ")")
             self.out.print(Text("Answered before: " + "; ".join(parts) + ".", style="dim"))
+        if state.current == len(state.stages):
+            return  # resumed at self-scoring: no box to type in
         self.out.print(
             Text(
                 "Type your answer in each box. Esc then Enter (or Alt+Enter) submits a stage; "
