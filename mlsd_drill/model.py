@@ -40,6 +40,8 @@ DEFAULT_PROMPTS: dict[str, str] = {
 }
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
+# how a drill went, as the person rates it (the spaced-repetition grades)
+RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
 @dataclass(frozen=True)

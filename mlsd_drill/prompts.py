@@ -16,10 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from mlsd_drill import report
-from mlsd_drill.model import STAGE_TITLES, ItemResult, Question, ScoreResult, clean
+from mlsd_drill.model import RATINGS, STAGE_TITLES, ItemResult, Question, ScoreResult, clean
 from mlsd_drill.runner import (
     DRAFT_EVERY,
-    RATINGS,
     Clock,
     DrillReport,
     ListOutcome,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlsd_drill.model import (
     RAN_OVER_SECONDS,
+    RATINGS,
     STAGE_TITLES,
     STAGES,
     ItemResult,
@@ -397,6 +398,25 @@ def _overtime(seconds: int) -> Text:
     return Text(f"+{mmss(seconds)}" if over else "-", style="red" if over else "dim")
 
 
+def _stage_totals(rec: Any) -> tuple[int, int, int]:
+    """Time used, budget and overtime of all stages: the stages' times as shown, added up
+    (five stages 0.1 s over each read 02:01 used of 02:00, with no overtime)."""
+    return (
+        sum(round(s.get("elapsed") or 0) for s in rec.stages),
+        sum(round(s.get("budget") or 0) for s in rec.stages),
+        sum(_over_shown(s) for s in rec.stages),
+    )
+
+
+def _followup_note(rec: Any) -> str | None:
+    """How long the follow-ups took, which the stage times leave out."""
+    followups = [s["followup_elapsed"] for s in rec.stages if s.get("followup_elapsed") is not None]
+    if rec.kind != "drill" or not followups:
+        return None
+    n = len(followups)
+    return f"Stage times are the stages' own; the {n} follow-up{'s' if n > 1 else ''} took {mmss(sum(followups))} more."
+
+
 def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[RenderableType]:
     """The end-of-drill result (also `mlsd review`): per stage scores and time, misses, notes."""
     from rich.rule import Rule
@@ -426,24 +446,12 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         Text(_pct(rec.self_score), style="bold"),
     ]
     if timed:
-        total += [
-            # the stages' times as shown, added up: five stages 0.1 s over each read 02:01 of 02:00
-            mmss(sum(round(s.get("elapsed") or 0) for s in rec.stages)),
-            mmss(sum(round(s.get("budget") or 0) for s in rec.stages)),
-            _overtime(sum(_over_shown(s) for s in rec.stages)),
-        ]
+        used, budget, over = _stage_totals(rec)
+        total += [mmss(used), mmss(budget), _overtime(over)]
     t.add_row(*total)
     out.append(t)
-    followups = [s["followup_elapsed"] for s in rec.stages if s.get("followup_elapsed") is not None]
-    if timed and followups:
-        n = len(followups)
-        out.append(
-            Text(
-                f"Stage times are the stages' own; the {n} follow-up{'s' if n > 1 else ''} took "
-                f"{mmss(sum(followups))} more.",
-                style="dim",
-            )
-        )
+    if timed and (note := _followup_note(rec)):
+        out.append(Text(note, style="dim"))
     level = level_text(rec.level)
     if rec.self_score != rec.auto_score:
         level.append(" (by your self-scored points)", style="dim")
@@ -513,7 +521,6 @@ def history_table(rows: list[Any], width: int = 120) -> RenderableType:
     with_id = width >= 100
     for col in cols + (["session"] if with_id else []):
         t.add_column(col, justify="right" if col in ("#", "auto", "self") else "left", no_wrap=col != "question")
-    ratings = {1: "again", 2: "hard", 3: "good", 4: "easy"}
     for n, r in enumerate(rows, 1):
         row = [
             str(n),
@@ -523,7 +530,7 @@ def history_table(rows: list[Any], width: int = 120) -> RenderableType:
             _pct(r["auto_score"]),
             _pct(r["self_score"]),
             r["level"] or "-",
-            ratings.get(r["rating"] or 0, "-"),
+            RATINGS.get(r["rating"] or 0, "-"),
         ]
         t.add_row(*row, *([literal(r["id"], "dim")] if with_id else []))
     return Trimmed(t)
@@ -628,12 +635,41 @@ def export_markdown(rec: Any) -> str:
     lines.append(
         f"- Level: {LEVEL_NAMES.get(rec.level, 'below mid-level') if rec.level else 'below the mid-level bar'}"
     )
-    lines += ["", "| stage | auto | self | time used | budget |", "|---|---:|---:|---:|---:|"]
-    for s in rec.stages:
-        lines.append(
-            f"| {s['stage']} | {_pct(s.get('auto_pct'))} | {_pct(s.get('self_pct'))} | "
-            f"{mmss(s.get('elapsed')) if rec.kind == 'drill' else '-'} | {mmss(s.get('budget')) if rec.kind == 'drill' else '-'} |"
+    if rec.kind == "drill":
+        how = [f"{rec.minutes:g} minutes" if rec.minutes else "the question's own timing"]
+        if rec.strict:
+            how.append("strict (stages submitted at time-up)")
+        lines.append(f"- Drill: {', '.join(how)}")
+    if rec.rating:
+        lines.append(f"- Rated: {RATINGS.get(rec.rating, rec.rating)}")
+    timed = rec.kind == "drill"
+
+    def row(stage: str, auto: str, self_: str, elapsed: float, budget: float, over: int) -> str:
+        times = [mmss(elapsed), mmss(budget), _overtime(over).plain] if timed else ["-"] * 3
+        return "| " + " | ".join([stage, auto, self_, *times]) + " |"
+
+    lines += ["", "| stage | auto | self | time used | budget | overtime |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [
+        row(
+            STAGE_TITLES.get(s["stage"], s["stage"]),
+            _pct(s.get("auto_pct")),
+            _pct(s.get("self_pct")),
+            s.get("elapsed") or 0,
+            s.get("budget") or 0,
+            _over_shown(s),
         )
+        for s in rec.stages
+    ]
+    lines.append(
+        row(
+            "**overall**",
+            f"**{_pct(rec.auto_score)}**",
+            f"**{_pct(rec.self_score)}**",
+            *_stage_totals(rec),
+        )
+    )
+    if note := _followup_note(rec):
+        lines += ["", note]
     for s in rec.stages:
         lines += [
             "",

@@ -21,7 +21,6 @@ from mlsd_drill.session import DraftStore, DrillState, FollowupState, StageState
 
 FOLLOWUP_SECONDS = 120.0
 DRAFT_EVERY = 1.0  # seconds between draft saves while typing (the promise is 2 s)
-RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 Clock = Callable[[], float]
 

@@ -195,6 +195,10 @@ def test_export_markdown_is_readable(home: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("# Title")
     assert "## Missed (1)" in result.stdout and "point a" in result.stdout
+    # the same times as the result table: the data stage ran a minute over, rating and timing named
+    assert "| Data and features | 50% | 50% | 06:00 | 05:00 | +01:00 |" in result.stdout
+    assert "| **overall** | **50%** | **50%** | 19:20 | 25:00 | +01:00 |" in result.stdout
+    assert "- Rated: good" in result.stdout and "- Drill: the question's own timing" in result.stdout
 
 
 def test_history_review_and_unknown_session(home: Path) -> None:
