@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlsd_drill import paths
 from mlsd_drill.errors import BankError
@@ -572,16 +572,34 @@ def load(dirs: Sequence[Path] | None = None, *, rubrics: bool = True) -> Bank:
     return bank
 
 
-def validate(paths_: Sequence[Path] | None) -> tuple[int, list[str]]:
-    """Check banks; returns the number of files read and every problem as a line."""
+class Validation(NamedTuple):
+    """What `mlsd bank validate` found: files read, problems (each a line), and notes: lines
+    worth an author's eye that are not wrong."""
+
+    files: int
+    problems: list[str]
+    notes: list[str]
+
+
+def validate(paths_: Sequence[Path] | None) -> Validation:
+    """Check banks: the number of files read, every problem as a line, and notes."""
     dirs = resolve_bank_dirs(paths_)
     bank, problems, broken = collect(dirs)
+    notes: list[str] = []
     for q in bank.questions.values():
-        # a question with no rubric file and no common items has nothing to score against
-        if q.bank is not None and q.bank not in bank.common and q.source is not None and not any(
+        if q.bank is None or q.source is None or any(
             (q.bank / "rubrics" / f"{q.id}{ext}").is_file() for ext in (".yaml", ".yml")
         ):
+            continue
+        if q.bank not in bank.common:
+            # no rubric file and no common items: nothing to score against
             problems.append(Problem(q.source, 1, f"no rubric: write rubrics/{q.id}.yaml in {q.bank}"))
+        else:
+            n = len(bank.common[q.bank])
+            notes.append(
+                f"{q.source}: no rubrics/{q.id}.yaml, so it is scored on the "
+                f"{n} common item{'' if n == 1 else 's'} only"
+            )
     for d in dirs:
         for folder in (d / "questions", d / "rubrics"):
             for p in sorted(folder.iterdir()) if folder.is_dir() else ():
@@ -594,4 +612,4 @@ def validate(paths_: Sequence[Path] | None) -> tuple[int, list[str]]:
                     problems.append(Problem(p, 0, "a link to nothing"))
     n_files = sum(len(_yaml_files(d / "questions")) + len(_yaml_files(d / "rubrics")) for d in dirs)
     lines = sorted(broken) + [str(p) for p in sorted(problems, key=lambda p: (str(p.file), p.line))]
-    return n_files, lines
+    return Validation(n_files, lines, sorted(notes))

@@ -437,11 +437,12 @@ def bank_validate(
     Example: mlsd bank validate ~/my-bank
     """
     from mlsd_drill import bank
+    from mlsd_drill.model import clean
 
-    n_files, problems = bank.validate(paths)
+    n_files, problems, notes = bank.validate(paths)
+    for line in notes:
+        sys.stderr.write(f"note: {clean(line)}\n")
     for line in problems:
-        from mlsd_drill.model import clean
-
         sys.stdout.write(clean(line) + "\n")
     if problems:
         n = len(problems)

@@ -17,7 +17,7 @@ runner = CliRunner()
 
 
 def test_bundled_bank_validates(bundled: Path) -> None:
-    n, problems = bank.validate([bundled])
+    n, problems, _ = bank.validate([bundled])
     assert problems == []
     assert n >= 7  # three questions, their rubrics, common.yaml
 
@@ -99,7 +99,7 @@ def test_validate_reports_every_problem_with_file_and_line(mini_bank: Path) -> N
 def test_duplicate_question_ids_across_banks(mini_bank: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     _write(other, "questions/toy-ranker.yaml", (mini_bank / "questions/toy-ranker.yaml").read_text())
-    _, problems = bank.validate([mini_bank, other])
+    problems = bank.validate([mini_bank, other]).problems
     assert any("duplicate question id 'toy-ranker'" in p and str(other) in p for p in problems)
 
 
@@ -109,7 +109,7 @@ def test_id_must_match_file_name_and_be_a_slug(mini_bank: Path) -> None:
         "questions/good-name.yaml",
         "id: Bad_Name\ntitle: t\nprompt: p\ntags: []\ndifficulty: easy\n",
     )
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert any("good-name.yaml:1: id 'Bad_Name' must be a lower-case slug" in p for p in problems)
 
 
@@ -119,7 +119,7 @@ def test_control_characters_and_escapes_are_rejected(mini_bank: Path) -> None:
         "questions/evil.yaml",
         'id: evil\ntitle: "Evil \\e[31mred"\nprompt: p\ntags: []\ndifficulty: easy\n',
     )
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert any("evil.yaml:2: 'title' contains a control character" in p for p in problems)
 
 
@@ -208,7 +208,7 @@ def test_generated_thousand_question_bank_loads(tmp_path: Path) -> None:
 def test_empty_alternative_is_a_problem(mini_bank: Path) -> None:
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
     r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", 'signals: [["pairwise|", bpr]]'))
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert any("empty signal or alternative" in p for p in problems)
 
 
@@ -216,7 +216,7 @@ def test_a_signal_of_small_words_only_is_a_problem(mini_bank: Path) -> None:
     """Matching ignores small words, so "by" alone (or "as of") would never match anything."""
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
     r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [[blurred, by, hand], 'loss|as of']"))
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert any("toy-ranker.yaml:13: signal 'by' has only small words" in p for p in problems), problems
     assert any("signal 'as of' has only small words" in p for p in problems)
 
@@ -227,7 +227,7 @@ def test_a_figure_glued_to_letters_is_a_problem(mini_bank: Path) -> None:
     r.write_text(
         r.read_text().replace("signals: [pairwise loss, bpr]", "signals: ['<number>th percentile', '<number> qps']")
     )
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert len(problems) == 1 and "'<number>' must stand alone as a word, not '<number>th'" in problems[0], problems
 
 
@@ -236,7 +236,7 @@ def test_numbers_in_signals_and_ids_must_be_quoted(mini_bank: Path) -> None:
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
     r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [pairwise loss, 1:1, '0.10']"))
     _write(mini_bank, "questions/2024.yaml", "id: 2024\ntitle: t\nprompt: p\ntags: []\ndifficulty: easy\n")
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert any("toy-ranker.yaml:13: signal 61 was read as a number: put it in quotes" in p for p in problems)
     assert not any("0.1" in p for p in problems)  # quoted, so kept as written
     assert any("2024.yaml:1: id 2024 must be text: put it in quotes" in p for p in problems)
@@ -245,7 +245,7 @@ def test_numbers_in_signals_and_ids_must_be_quoted(mini_bank: Path) -> None:
 def test_signals_in_any_alphabet(mini_bank: Path) -> None:
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
     r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [обучающие данные, 冷启动, naïve bayes]"))
-    assert bank.validate([mini_bank])[1] == []
+    assert bank.validate([mini_bank]).problems == []
     rubric = bank.load([mini_bank]).rubric_for("toy-ranker")
     from mlsd_drill.answer import score_text
 
@@ -257,7 +257,7 @@ def test_signals_in_any_alphabet(mini_bank: Path) -> None:
 def test_a_question_without_a_rubric(mini_bank: Path, tmp_path: Path) -> None:
     """validate names it; score and drill refuse it with one line, not a 0% result."""
     (mini_bank / "rubrics" / "toy-ranker.yaml").unlink()
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert any("toy-ranker.yaml:1: no rubric: write rubrics/toy-ranker.yaml" in p for p in problems)
     answer = tmp_path / "a.md"
     answer.write_text("## Model\nNDCG.")
@@ -270,7 +270,14 @@ def test_a_question_without_a_rubric(mini_bank: Path, tmp_path: Path) -> None:
         "rubrics/common.yaml",
         'question: "*"\nitems:\n  - {id: c1, stage: model, text: t, signals: [ndcg], why: w}\n',
     )
-    assert bank.validate([mini_bank])[1] == []
+    found = bank.validate([mini_bank])
+    assert found.problems == []
+    # ... but the author hears that this question has no points of its own
+    assert found.notes == [
+        f"{mini_bank / 'questions' / 'toy-ranker.yaml'}: no rubrics/toy-ranker.yaml, so it is scored on the 1 common item only"
+    ]
+    result = runner.invoke(app, ["bank", "validate", str(mini_bank)])
+    assert result.exit_code == 0 and "note: " in result.stderr and "ok: " in result.stderr
 
 
 def test_messages_point_where_the_author_must_look(tmp_path: Path) -> None:
@@ -295,7 +302,7 @@ def test_duplicate_id_written_as_a_quoted_key_is_reported_at_its_line(mini_bank:
         "questions/toy-ranker.yaml",
         '# my bank\n# copied\n"id": toy-ranker\ntitle: T\nprompt: P\ntags: [a]\ndifficulty: easy\n',
     )
-    _, problems = bank.validate([mini_bank, other])
+    problems = bank.validate([mini_bank, other]).problems
     assert any("toy-ranker.yaml:3: duplicate question id 'toy-ranker'" in p for p in problems), problems
 
 
@@ -303,7 +310,7 @@ def test_validate_names_what_the_loader_passes_over(mini_bank: Path) -> None:
     _write(mini_bank, "questions/extra/q.yaml", "id: q\n")
     _write(mini_bank, "questions/Other.YAML", "id: other\n")
     (mini_bank / "rubrics" / "gone.yaml").symlink_to(mini_bank / "nowhere.yaml")
-    _, problems = bank.validate([mini_bank])
+    problems = bank.validate([mini_bank]).problems
     assert any(p.endswith("questions/extra: folders inside a bank's questions/ and rubrics/ are not read") for p in problems)
     assert any(p.endswith("Other.YAML: not read: name it Other.yaml") for p in problems)
     assert any(p.endswith("gone.yaml: a link to nothing") for p in problems)

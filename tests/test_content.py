@@ -23,7 +23,7 @@ def test_fifteen_case_studies() -> None:
 
 
 def test_every_file_validates(bundled: Path) -> None:
-    _, problems = bank.validate([bundled])
+    problems = bank.validate([bundled]).problems
     assert problems == []
 
 
