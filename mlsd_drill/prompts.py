@@ -392,7 +392,10 @@ def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
                 while j < n and not chars[j][1].isspace():
                     size += get_cwidth(chars[j][1])
                     j += 1
-                if col > 0 and col + size > width and size <= width:
+                # a word that fills the row exactly would push the space after it to the start
+                # of the next row, which then begins one column in: it moves down too
+                spaced = size + (j < n and chars[j][1] == " ")
+                if col > 0 and col + spaced > width and size < width:
                     pads.append((i, width - col))  # the word would not fit: it starts the next line
                     col = 0
                 col = (col + size) % width  # a word longer than a line wraps inside, as before

@@ -236,6 +236,14 @@ def test_long_lines_wrap_between_words_not_inside_them() -> None:
     # a word longer than the line still wraps inside itself; a short line is left alone
     assert wrapped("a " + "x" * 30, 20)[0] == ["a " + "x" * 18, "x" * 12]
     assert wrapped("short line", 20)[0] == ["short line"]
+    # a word that would fill a row exactly moves down with it, so the next row starts at its
+    # left edge rather than with the space after it; at the end of the text it may fill the row
+    assert [line.rstrip() for line in wrapped("labels are delayed by chargebacks", 21)[0]] == [
+        "labels are delayed",
+        "by chargebacks",
+    ]
+    assert [line.rstrip() for line in wrapped("pipeline 2 day delays", 10)[0]] == ["pipeline", "2 day", "delays"]
+    assert wrapped("abcdefgh abcd efghi", 10)[0] == ["abcdefgh  ", "abcd efghi"]
 
 
 def test_a_number_key_answers_the_rating_at_once() -> None:
