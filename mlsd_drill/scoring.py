@@ -617,14 +617,12 @@ def _match_item(
         if len(per_phrase) == 1:
             found = [(rank(si, k), [si]) for si in allowed(per_phrase[0])]
             return min(found) if found else None
-        # every phrase somewhere in one paragraph: paragraph -> its first sentence making it
-        by_para: list[dict[int, int]] = []
+        # every phrase somewhere in one paragraph: paragraph -> the sentences making it
+        by_para: list[dict[int, set[int]]] = []
         for h in per_phrase:
-            paras: dict[int, int] = {}
+            paras: dict[int, set[int]] = {}
             for si in allowed(h):
-                para = sentences[si].paragraph
-                if si < paras.get(para, si + 1):
-                    paras[para] = si
+                paras.setdefault(sentences[si].paragraph, set()).add(si)
             if not paras:
                 return None
             by_para.append(paras)
@@ -633,7 +631,9 @@ def _match_item(
             common &= paras.keys()
         best = None
         for para in common:
-            sents = sorted({paras[para] for paras in by_para})
+            # one sentence making the whole point is the evidence; else each phrase's first
+            whole = set.intersection(*(paras[para] for paras in by_para))
+            sents = [min(whole)] if whole else sorted({min(paras[para]) for paras in by_para})
             key = rank(sents[0], k)
             if best is None or key < best[0]:
                 best = (key, sents)

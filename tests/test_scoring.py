@@ -245,6 +245,16 @@ def test_evidence_is_a_statement_before_a_question() -> None:
     assert res["velocity"].evidence == "Not yet, so I'd add velocity features per card."
 
 
+def test_evidence_of_a_list_signal_is_one_sentence_when_one_makes_the_whole_point() -> None:
+    text = "## Model\nPrecision matters to ops. We watch precision and recall at the chosen threshold."
+    res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+    assert res["prauc"].evidence == "We watch precision and recall at the chosen threshold."
+    # spread over two sentences of a paragraph, both are shown
+    text = "## Model\nPrecision matters to ops. Recall matters to risk."
+    res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+    assert res["prauc"].evidence == "Precision matters to ops. ... Recall matters to risk."
+
+
 def test_point_made_in_another_stage_still_counts() -> None:
     res = score(parse_markdown("## Monitoring\nWe recalibrate: calibration drifts."), R)
     cal = {x.item.id: x for x in res.items}["calibration"]
