@@ -632,8 +632,8 @@ def _match_item(
         best = None
         for para in common:
             # one sentence making the whole point is the evidence; else each phrase's first
-            whole = set.intersection(*(paras[para] for paras in by_para))
-            sents = [min(whole)] if whole else sorted({min(paras[para]) for paras in by_para})
+            together = set.intersection(*(paras[para] for paras in by_para))
+            sents = [min(together)] if together else sorted({min(paras[para]) for paras in by_para})
             key = rank(sents[0], k)
             if best is None or key < best[0]:
                 best = (key, sents)
