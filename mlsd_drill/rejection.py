@@ -22,6 +22,8 @@ wouldn't bother", "Not my problem"; a line listed under
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from mlsd_drill.text import (
     ALTERNATIVE_WORDS,
     AVOID_CUES,
@@ -88,15 +90,17 @@ _FILTER_WORDS = frozenset(
 _OWNED = frozenset({"team", "problem", "story", "conversation", "project", "issue", "discussion", "job"})
 
 
-def rejects(sent: Sentence, start: int, end: int) -> bool:
-    """Does the sentence reject content words [start, end)?"""
+def rejects(sent: Sentence, start: int, end: int, own: Collection[int] = ()) -> bool:
+    """Does the sentence reject content words [start, end)? Words at positions `own` are part
+    of the point itself and reject nothing: the "never" of [declined, never learn] in "we never
+    learn the outcome of transactions we declined"."""
     if sent.refused_from is not None and sent.content[start] >= sent.refused_from:
         return True  # "A random holdout? No - ..."
-    verdict = _cue_before(sent, start, end)
-    return _verdict_after(sent, start, end) if verdict is None else verdict
+    verdict = _cue_before(sent, start, end, own)
+    return _verdict_after(sent, start, end, own) if verdict is None else verdict
 
 
-def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
+def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ()) -> bool | None:
     """A cue before the point, in its clause: True rejects it, False embraces it
     ("no leakage"), None when no cue decides."""
     words, clause = sent.words, sent.clause
@@ -114,7 +118,7 @@ def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
     for j in range(rs - 1, max(0, rs - NEGATION_REACH) - 1, -1):
         if clause[j] != cl:
             break
-        if j in quoted:
+        if j in quoted or j in own:
             continue
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
@@ -161,7 +165,7 @@ def _cue_before(sent: Sentence, start: int, end: int) -> bool | None:
     return None
 
 
-def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
+def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = ()) -> bool:
     """Is the point turned down after it is named ("X is overkill", "X can wait",
     "X - no", "X, but I don't think we need it")?"""
     words, clause, quoted = sent.words, sent.clause, sent.quoted
@@ -181,7 +185,7 @@ def _verdict_after(sent: Sentence, start: int, end: int) -> bool:
     if _closing_verdict(sent, cl):
         return True  # "Graph embeddings, node2vec, personalised PageRank - overkill."
     for j in range(after, min(len(words), re_ + 11)):
-        if j in quoted:
+        if j in quoted or j in own:
             continue
         w = words[j]
         if w == "but":

@@ -535,6 +535,32 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
     return hits
 
 
+def _own_negations(sig: list[_Phrase], per_sig: list[_Hits], sentences: list[Sentence]) -> list[_Hits]:
+    """A list signal whose point is a negation ([declined, never learn], [split, not at random]):
+    the "never" that one phrase is made of does not turn down the others in its sentence."""
+    negative = [bool(NEGATION_CUES.intersection(ph.words)) for ph in sig]
+    out = []
+    for neg, h in zip(negative, per_sig, strict=True):
+        if neg or not h.bad:
+            out.append(h)
+            continue
+        mended = _Hits(h.clean, dict(h.good), {})
+        for si, spans in h.bad.items():
+            sent = sentences[si]
+            own = {
+                sent.content[k]
+                for n2, h2 in zip(negative, per_sig, strict=True)
+                if n2
+                for s, e in h2.good.get(si, []) + h2.bad.get(si, [])
+                for k in range(s, e)
+            }
+            for span in spans:
+                to = mended.good if own and not rejects(sent, *span, own) else mended.bad
+                to.setdefault(si, []).append(span)
+        out.append(mended)
+    return out
+
+
 def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     s, e = span
     return any(s < oe and os_ < e for os_, oe in others)
@@ -565,6 +591,8 @@ def _match_item(
             per_sig.append(got)
             if not (got.clean or got.good or got.bad):
                 return per_sig, False  # the rest of the list cannot make it match
+        if len(sig) > 1 and any(NEGATION_CUES.intersection(ph.words) for ph in sig):
+            per_sig = _own_negations(sig, per_sig, sentences)
         return per_sig, True
 
     for sig in ci.signals:

@@ -164,6 +164,15 @@ def test_a_rejection_is_shown_only_for_a_signal_it_turns_down_whole() -> None:
     assert got["split"].rejected is None  # "test" alone is no verdict on a temporal split
 
 
+def test_the_negation_a_point_is_made_of_rejects_nothing() -> None:
+    """[declined, never learn]: the "never" is the point, not a verdict on "declined"."""
+    r = rubric(item("selective", ("declined", "never learn"), stage="data"))
+    res = score(parse_markdown("## Data\nA trap: we never learn the outcome of transactions we declined."), r)
+    assert res.items[0].hit and res.items[0].rejected is None
+    # a negation of its own, outside the phrase that holds the "never", still turns it down
+    assert not hits("We never declined anything, so we never learn much.", r)["selective"]
+
+
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:
     r = rubric(
         item("prob", "calibrated probability"),
