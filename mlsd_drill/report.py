@@ -323,7 +323,7 @@ def item_lines(results: Iterable[ItemResult], *, show_why: bool) -> list[Rendera
         if not r.hit and show_why:
             out.append(note_line(f"why: {r.item.why}", "yellow"))
             if r.rejected:
-                out.append(note_line(f'you set it aside: "{_shorten(r.rejected)}"', "dim"))
+                out.append(note_line(f'read as turned down: "{_shorten(r.rejected)}"', "dim"))
     return out
 
 

@@ -610,16 +610,14 @@ def _match_item(
                 rejected.setdefault(si, []).extend(spans)
 
     def shown() -> int | None:
-        """The sentence to show as turning the point down: one that rejects a signal whole. A
-        rejected word that is only part of a list ("test" in [train, older, test]) is no
-        verdict: "I'd skip a per-user A/B test" says nothing about a temporal split."""
-        said_no = [
-            si
-            for per_sig, whole in zip(hits, complete, strict=True)
-            if whole
-            for h in per_sig
-            for si in h.bad
-        ]
+        """The sentence to show as turning the point down: one that rejects a signal whole,
+        every phrase of it. A rejected word that is only part of a list ("test" in [train,
+        older, test]) is no verdict: "I'd skip a per-user A/B test" says nothing about a
+        temporal split, nor "instead of only predicting the average" about [down, average]."""
+        said_no: list[int] = []
+        for per_sig, whole in zip(hits, complete, strict=True):
+            if whole:
+                said_no += set.intersection(*(set(h.bad) for h in per_sig))
         return min(said_no) if said_no else None
 
     def allowed(h: _Hits) -> Iterable[int]:

@@ -59,6 +59,8 @@ def test_report_shows_evidence_and_why(tmp_path: Path) -> None:
     assert "Covered" in result.stdout and "Missed" in result.stdout
     assert "Velocity features per card." in result.stdout
     assert "why:" in result.stdout
+    # a missed point that the answer turns down says which sentence read as the "no"
+    assert 'read as turned down: "No graph features for now."' in result.stdout
 
 
 def test_report_marks_the_credits_worth_checking(tmp_path: Path) -> None:
