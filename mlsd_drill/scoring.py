@@ -369,14 +369,20 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
             # two words written for one ("fall back" for "fallback"): only words that
             # begin some signal stem can start such a pair, and a hedge ends none
             # ("label definitely" is no "labeldefinit(ion)")
-            if p < last and w in heads and words[p + 1] not in HEDGES:
-                pair = w + words[p + 1]
-                joined = pairs.get(pair)
-                if joined is None:
-                    joined = pairs[pair] = stem(pair)
-                if joined in c.vocab:
-                    row = index.setdefault(joined, {}).setdefault(si, {})
-                    row[p] = (*row.get(p, ()), 2)
+            # ("label definitely" is no "labeldefinit(ion)"); an inflected first word joins
+            # by its stem ("falls back", "rolled out" for "fallback", "rollout")
+            if p < last and words[p + 1] not in HEDGES:
+                for first in (w, st) if st != w else (w,):
+                    if first not in heads:
+                        continue
+                    pair = first + words[p + 1]
+                    joined = pairs.get(pair)
+                    if joined is None:
+                        joined = pairs[pair] = stem(pair)
+                    if joined in c.vocab:
+                        row = index.setdefault(joined, {}).setdefault(si, {})
+                        if 2 not in row.get(p, ()):
+                            row[p] = (*row.get(p, ()), 2)
     return index
 
 

@@ -49,6 +49,9 @@ R = rubric(
         ("Use a fall back to rules.", "fallback"),
         ("A fall-back path exists.", "fallback"),
         ("Fallbacks everywhere.", "fallback"),
+        ("If it times out, the page falls back to rules.", "fallback"),  # an inflected first word
+        ("We downsampled the negatives.", "downsample"),
+        ("We down sampled the negatives 10x.", "downsample"),
         ("We down-sample the negatives.", "downsample"),
         ("We down sample negatives.", "downsample"),
         ("Downsampling negatives helps.", "downsample"),
