@@ -87,6 +87,14 @@ def label_sets(corpus: Path) -> dict[str, dict[str, dict]]:  # type: ignore[type
     settled = corpus / "adjudication.yaml"
     if settled.exists():
         sets["labels-majority"] = majority(sets["labels"], sets["labels-b"], yaml.safe_load(settled.read_text()))
+    # a common item that a question's own item replaces is no longer on that question's
+    # rubric: its labels (kept in the files as the labellers wrote them) are set aside
+    b = bank_for(corpus)
+    replaced = {qid: set(b.rubric_for(qid).replaced) for qid in b.questions}
+    for labels in sets.values():
+        for spec in labels.values():
+            gone = replaced.get(spec["question"], set())
+            spec["covers"] = [i for i in spec["covers"] if i not in gone]
     return sets
 
 

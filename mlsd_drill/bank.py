@@ -47,7 +47,7 @@ QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
 STAGE_KEYS = {"minutes", "prompt", "hints"}
 FOLLOWUP_KEYS = {"stage", "ask"}
 RUBRIC_KEYS = {"question", "items"}
-ITEM_KEYS = {"id", "stage", "text", "weight", "level", "signals", "why"}
+ITEM_KEYS = {"id", "stage", "text", "weight", "level", "signals", "why", "replaces"}
 ITEM_REQUIRED = ("id", "stage", "text", "signals", "why")
 COMMON_FILE = "common.yaml"
 
@@ -360,6 +360,15 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
     level = raw.get("level", "mid")
     if level not in LEVELS:
         c.add((*path, "level"), f"level '{level}' must be one of mid, senior, staff")
+    replaces = raw.get("replaces", [])
+    replaces = [replaces] if isinstance(replaces, str) else replaces
+    if is_common and "replaces" in raw:
+        c.add(
+            (*path, "replaces"),
+            "an item of common.yaml replaces nothing: 'replaces' belongs in a question's rubric",
+        )
+    elif not isinstance(replaces, list) or not all(isinstance(r, str) and SLUG.match(r) for r in replaces):
+        c.add((*path, "replaces"), "'replaces' must be the id of a common.yaml item, or a list of them")
     signals: list[Signal] = []
     if "signals" in raw:
         sig_raw = raw["signals"]
@@ -429,6 +438,7 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
         weight=int(weight),
         level=level,
         common=is_common,
+        replaces=tuple(replaces),
     )
 
 
@@ -539,10 +549,31 @@ def collect(
                 for i, it in enumerate(r.items)
                 if it.id in common_ids
             ]
+            clashes += _check_replaces(path, doc, r, common_ids)
             problems.extend(clashes)
             if not clashes:
                 bank.rubrics[r.question] = r
     return bank, problems, broken
+
+
+def _check_replaces(path: Path, doc: Located, r: Rubric, common_ids: set[str]) -> list[Problem]:
+    """Each `replaces` names an item of the bank's common.yaml, and no common item is
+    replaced twice (which of the two would stand for it?). In a bank without a common.yaml
+    there is nothing to replace: a rubric copied from another bank works as it is."""
+    out: list[Problem] = []
+    by: dict[str, str] = {}
+    for i, it in enumerate(r.items):
+        for cid in it.replaces if common_ids else ():
+            line = doc.line(("items", i, "replaces"))
+            if cid not in common_ids:
+                message = f"'{it.id}' replaces '{cid}', which is not an item of {COMMON_FILE}{_suggest(cid, common_ids)}"
+                out.append(Problem(path, line, message))
+            elif cid in by:
+                message = f"'{cid}' is replaced by both '{by[cid]}' and '{it.id}': keep one"
+                out.append(Problem(path, line, message))
+            else:
+                by[cid] = it.id
+    return out
 
 
 def _with_bank(q: Question, bank_dir: Path) -> Question:

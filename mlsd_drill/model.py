@@ -101,6 +101,8 @@ class Item:
     weight: int = 1
     level: str = "mid"
     common: bool = False
+    # common items this question's item stands for: the same point, said for this question
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Rubric:
     question: str
     items: tuple[Item, ...]
     source: Path | None = None
+    # common items left out because one of the question's own items makes the same point
+    replaced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,14 +141,16 @@ class Bank:
         q = self.questions[qid]
         own = self.rubrics.get(qid)
         items = list(own.items) if own else []
+        replaced = {c for it in items for c in it.replaces}
         if q.bank is not None:
-            items.extend(self.common.get(q.bank, ()))
+            items.extend(c for c in self.common.get(q.bank, ()) if c.id not in replaced)
         if not items:
             from mlsd_drill.errors import BankError
 
             where = f" in {q.bank}" if q.bank is not None else ""
             raise BankError(f"question '{qid}' has no rubric to score against: write rubrics/{qid}.yaml{where}")
-        return Rubric(question=qid, items=tuple(items), source=own.source if own else None)
+        source = own.source if own else None
+        return Rubric(question=qid, items=tuple(items), source=source, replaced=tuple(sorted(replaced)))
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,13 @@ def rubric_schema() -> dict[str, Any]:
                             },
                         },
                         "why": _TEXT,
+                        "replaces": {
+                            "description": "common.yaml items this item stands for: they are left out of this question's rubric",
+                            "anyOf": [
+                                {"type": "string", "pattern": SLUG},
+                                {"type": "array", "items": {"type": "string", "pattern": SLUG}},
+                            ],
+                        },
                     },
                 },
             },

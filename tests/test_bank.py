@@ -314,3 +314,40 @@ def test_validate_names_what_the_loader_passes_over(mini_bank: Path) -> None:
     assert any(p.endswith("questions/extra: folders inside a bank's questions/ and rubrics/ are not read") for p in problems)
     assert any(p.endswith("Other.YAML: not read: name it Other.yaml") for p in problems)
     assert any(p.endswith("gone.yaml: a link to nothing") for p in problems)
+
+
+def test_an_item_can_replace_a_common_item_that_makes_the_same_point(mini_bank: Path) -> None:
+    _write(
+        mini_bank,
+        "rubrics/common.yaml",
+        'question: "*"\nitems:\n'
+        "  - {id: c-metrics, stage: model, text: Names offline metrics, signals: [offline metric], why: w}\n"
+        "  - {id: c-baseline, stage: model, text: A baseline first, signals: [baseline], why: w}\n",
+    )
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    r.write_text(r.read_text().replace("  - id: ndcg\n", "  - id: ndcg\n    replaces: c-metrics\n"))
+    assert bank.validate([mini_bank]).problems == []
+    rubric = bank.load([mini_bank]).rubric_for("toy-ranker")
+    # one point, one line: the question's own wording stands for the common item
+    assert [it.id for it in rubric.items] == ["ndcg", "pairwise", "c-baseline"]
+    assert rubric.replaced == ("c-metrics",)
+    # a misspelt id, one common item replaced twice, or `replaces` in common.yaml itself
+    r.write_text(r.read_text().replace("replaces: c-metrics", "replaces: [c-metric]"))
+    problems = bank.validate([mini_bank]).problems
+    assert any(
+        "toy-ranker.yaml:4: 'ndcg' replaces 'c-metric', which is not an item of common.yaml"
+        " (did you mean 'c-metrics'?)" in p
+        for p in problems
+    ), problems
+    r.write_text(
+        r.read_text()
+        .replace("replaces: [c-metric]", "replaces: [c-metrics]")
+        .replace("  - id: pairwise\n", "  - id: pairwise\n    replaces: c-metrics\n")
+    )
+    assert any("'c-metrics' is replaced by both 'ndcg' and 'pairwise': keep one" in p for p in bank.validate([mini_bank]).problems)
+    c = mini_bank / "rubrics" / "common.yaml"
+    c.write_text(c.read_text().replace("signals: [baseline]", "signals: [baseline], replaces: c-metrics"))
+    assert any("common.yaml:4: an item of common.yaml replaces nothing" in p for p in bank.validate([mini_bank]).problems)
+    # a bank without a common.yaml has nothing to replace: a copied rubric works as it is
+    c.unlink()
+    assert bank.validate([mini_bank]).problems == []

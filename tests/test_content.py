@@ -40,6 +40,12 @@ def test_rubric_shape(qid: str) -> None:
     signal_sets = [frozenset(i.signals) for i in own]
     assert len(set(signal_sets)) == len(signal_sets), "two items credited by exactly the same signals"
     assert all(i.why.strip() and i.text.strip() for i in own)
+    # an item standing for a common point does not raise its bar: the common items are
+    # mid-level, and a senior item in their place would take the point from mid answers
+    common = {c.id: c for c in B.common[B.questions[qid].bank]}
+    for i in own:
+        for cid in i.replaces:
+            assert i.level == common[cid].level == "mid", (i.id, cid)
 
 
 @pytest.mark.parametrize("qid", IDS)
@@ -67,6 +73,11 @@ def test_shallow_answer_scores_low(qid: str) -> None:
 
 
 def test_common_rubric_is_shared() -> None:
-    common = [i for i in B.rubric_for(IDS[0]).items if i.common]
+    common = B.common[B.questions[IDS[0]].bank]
     assert len(common) >= 8
     assert {i.stage for i in common} == set(STAGES)
+    for qid in IDS:
+        # every question is scored on each common point: the item itself or its own item for it
+        rubric = B.rubric_for(qid)
+        stands = {i.id for i in rubric.items} | {c for i in rubric.items for c in i.replaces}
+        assert {c.id for c in common} <= stands, qid
