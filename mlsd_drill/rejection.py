@@ -111,7 +111,11 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
     # the problem word only qualifies what follows ("no drift detection")
     nxt_word = words[re_ + 1] if re_ + 1 < len(words) and clause[re_ + 1] == cl else None
     ends_free = nxt_word is None or nxt_word in STOPWORDS or nxt_word in _LINKS
-    remedy = sent.stems[end - 1] in PROBLEM_STEMS and ends_free
+    # ... or when the point only names which problem: "avoid point-in-time leakage",
+    # "no position bias" turn down the problem, not the point-in-time join or the position
+    remedy = (sent.stems[end - 1] in PROBLEM_STEMS and ends_free) or (
+        nxt_word is not None and stem(nxt_word) in PROBLEM_STEMS
+    )
     problem_first = ends_free and sent.stems[start] in PROBLEM_STEMS
     quoted = sent.quoted  # "not interested", "report spam": a quoted name rejects nothing
     means = False  # the point is the means against a problem: "avoid leakage with point-in-time joins"

@@ -537,7 +537,13 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
                     f"{x} {y}" in NEGATION_BIGRAMS for x, y in pairwise(inside)
                 ):
                     continue
-            judge(si, s, e)
+                # words gathered from across a clause are too loose a reading to turn anything
+                # down: "avoid point-in-time leakage by logging features" is no rejection of
+                # "point in time features", nor of the logging it names
+                if not rejects(sent, s, e):
+                    good.setdefault(si, []).append((s, e))
+            else:
+                clean.add(si)
     return hits
 
 

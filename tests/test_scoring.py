@@ -176,6 +176,23 @@ def test_the_negation_a_point_is_made_of_rejects_nothing() -> None:
     assert not hits("We never declined anything, so we never learn much.", r)["selective"]
 
 
+def test_avoiding_a_named_problem_embraces_what_names_it_and_the_means() -> None:
+    r = rubric(
+        item("pit", "point in time", stage="data"),
+        item("logging", "point in time features", "log features at serving", stage="data"),
+        item("leak", "leakage", stage="data"),
+    )
+    said = "Avoid point-in-time leakage by logging features at serving time."
+    assert hits(said, r) == {"pit": True, "logging": True, "leak": True}
+    assert hits("No point-in-time leakage: we log features at serving.", r)["pit"]
+    # the problem turned down is still not the point: "no point-in-time joins" is
+    assert hits("No point in time joins for v1, we take features as they are.", r) == {
+        "pit": False,
+        "logging": False,
+        "leak": False,
+    }
+
+
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:
     r = rubric(
         item("prob", "calibrated probability"),
