@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import signal
 import string
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -448,7 +449,17 @@ def answer_box(
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.layout.processors import TabsProcessor
     from prompt_toolkit.styles import Style
+    from prompt_toolkit.utils import is_dumb_terminal
 
+    # A dumb terminal (TERM=dumb: Emacs shell mode, some CI) gets prompt_toolkit's "dumb
+    # prompt", which runs without pre_run (no draft saves, no --strict deadline) and lets its
+    # own Ctrl-C and Ctrl-D win over ours (the text was lost). Run the usual prompt instead,
+    # drawing nothing but the typed characters, as the dumb prompt does.
+    dumb = pt_output is None and is_dumb_terminal()
+    if dumb:
+        from prompt_toolkit.output import DummyOutput
+
+        pt_output = DummyOutput()
     start = clock()
     state: dict[str, Any] = {
         "how": "submit",
@@ -457,6 +468,7 @@ def answer_box(
         "in_editor": False,
         "saved": None,
         "last": start,
+        "told": False,
     }
     kb = KeyBindings()
 
@@ -479,7 +491,7 @@ def answer_box(
         else:
             msg = f"Hint {state['hints'] + 1}/{len(hints)}: {hints[state['hints']]}"
             state["hints"] += 1
-        run_in_terminal(lambda: print(clean(msg)))
+        run_in_terminal(lambda: print(f"\n{clean(msg)}" if dumb else clean(msg)))
 
     @kb.add("c-e")
     def _editor(event: Any) -> None:
@@ -547,6 +559,10 @@ def answer_box(
             if now - state["last"] >= DRAFT_EVERY:
                 with contextlib.suppress(OSError):
                     save(text)
+            over = view.already + (now - start) >= view.budget
+            if dumb and over and not view.no_timer and not state["told"]:
+                state["told"] = True  # no toolbar to turn red: say it once
+                run_in_terminal(lambda: print("\n(time is up for this stage: you are in overtime)"))
             if (
                 view.strict
                 and not view.no_timer
@@ -569,12 +585,25 @@ def answer_box(
 
         catch_hangup(hangup)
 
+    if dumb:
+        sys.stdout.write(f"› {view.text}")
+        sys.stdout.flush()
+
+        def echo(buffer: Any) -> None:
+            sys.stdout.write(buffer.document.text_before_cursor[-1:])
+            sys.stdout.flush()
+
+        session.default_buffer.on_text_changed += echo
     try:
         text = session.prompt("› ", default=view.text, pre_run=pre_run)
     except EOFError:
         text, state["how"] = view.text, "hangup"
     finally:
         loop_restore_signals()
+        if dumb:
+            session.default_buffer.on_text_changed -= echo
+            sys.stdout.write("\n")
+            sys.stdout.flush()
     if state["how"] == "timeout":
         out.print(f"[bold red]Time is up - {'follow-up' if view.followup else 'stage'} submitted.[/]")
     return StageOutcome(

@@ -64,9 +64,9 @@ class Terminal(pexpect.spawn):  # type: ignore[misc]
                 self.read_nonblocking(65536, 0.1)
 
 
-def spawn(mlsd_bin: str, args: list[str], env: dict[str, str]) -> Terminal:
+def spawn(mlsd_bin: str, args: list[str], env: dict[str, str], term: str = "xterm-256color") -> Terminal:
     e = dict(env)
-    e.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40", "PYTHONUNBUFFERED": "1"})
+    e.update({"TERM": term, "COLUMNS": "120", "LINES": "40", "PYTHONUNBUFFERED": "1"})
     return Terminal(mlsd_bin, args, env=e, dimensions=(40, 120), encoding="utf-8", timeout=30)
 
 
@@ -195,6 +195,25 @@ def test_killed_drill_keeps_its_draft(mlsd_bin: str, env: dict[str, str]) -> Non
     again.wait_screen("Advertisers pay per click; we predict pCTR for the auction.")
     again.wait_screen(r"clarify\s+0[0-4]:\d\d left")  # time already used was kept
     again.kill(signal.SIGKILL)
+
+
+def test_a_dumb_terminal_saves_as_you_type_and_asks_before_quitting(mlsd_bin: str, env: dict[str, str]) -> None:
+    """TERM=dumb (Emacs shell mode): the text is echoed, saved as typed, and Ctrl-C offers to save."""
+    child = spawn(mlsd_bin, ["drill", "ad-click-prediction"], env, term="dumb")
+    child.expect("Stage 1/5")
+    child.expect("› ")
+    type_text(child, "Advertisers pay per click.")
+    child.expect("per click")  # echoed as typed
+    time.sleep(2.5)
+    state = json.loads(next((Path(env["MLSD_DRILL_HOME"]) / "drafts").glob("*.json")).read_text())
+    assert state["stages"][0]["text"] == "Advertisers pay per click."
+    child.sendcontrol("c")
+    child.expect("Save and quit")
+    child.send("\r")
+    child.expect("mlsd resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
 
 
 def test_self_scoring_ticks_survive_ctrl_c_and_a_closed_terminal(mlsd_bin: str, env: dict[str, str]) -> None:
