@@ -31,6 +31,8 @@ from mlsd_drill.runner import (
 from mlsd_drill.session import DrillState
 
 WARN_SECONDS = 60.0
+ESC_ARMED_SECONDS = 3.0  # Enter this soon after a lone Esc still submits
+ESC_NOTE = "Esc: press Enter to submit, or keep typing."
 KEYS_HELP = "Esc Enter submit · Ctrl-T hint · Ctrl-E editor · Ctrl-C pause"
 KEYS_SHORT = "Esc⏎ submit ^T hint ^E edit ^C pause"
 KEYS_MIN = "Esc⏎ submit ^C pause"
@@ -63,8 +65,11 @@ def toolbar_parts(view: StageView, spent: float, width: int = 120) -> list[tuple
     name = "follow-up" if view.followup else view.stage
     parts = [("class:toolbar", f" {name} "), (style, label)]
     total_style = "class:toolbar.over" if interview_left < 0 else "class:toolbar"
-    parts.append((total_style, f" interview {clock_text(interview_left)} "))
-    return _with_keys(parts, width)
+    total = (total_style, f" interview {clock_text(interview_left)} ")
+    with_total = _with_keys([*parts, total], width)
+    if with_total[-1][0] == "class:toolbar.keys" or _with_keys(parts, width)[-1][0] != "class:toolbar.keys":
+        return with_total
+    return _with_keys(parts, width)  # a narrow screen: how to submit matters more than the total
 
 
 def _with_keys(parts: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
@@ -73,6 +78,13 @@ def _with_keys(parts: list[tuple[str, str]], width: int) -> list[tuple[str, str]
         if used + len(keys) + 3 <= width:
             return [*parts, ("class:toolbar.keys", f"│ {keys} ")]
     return parts
+
+
+def notice_lines(text: str, width: int) -> str:
+    """A note under the toolbar (a hint, a key that does nothing), wrapped between words."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, max(20, width - 2), initial_indent=" ", subsequent_indent=" "))
 
 
 class TerminalPrompter:
@@ -333,8 +345,8 @@ def checklist_texts(text: str, check: bool, note: str, width: int) -> tuple[str,
 
 
 def missing_editor() -> str | None:
-    """A note when $VISUAL or $EDITOR names a program that is not installed: prompt_toolkit
-    then quietly opens the first editor it finds (nano, vi...) instead."""
+    """A note when $VISUAL or $EDITOR names a program that is not installed (prompt_toolkit
+    would quietly open the first editor it finds, often vi, instead)."""
     import os
     import shlex
     import shutil
@@ -348,7 +360,10 @@ def missing_editor() -> str | None:
         except (ValueError, IndexError):
             program = value
         if shutil.which(program) is None:
-            return f"${var} is {value!r}, which is not installed here: opening another editor instead."
+            return (
+                f"${var} is {value!r}, which is not installed here: set {var} to an editor you have "
+                "(or keep typing here)."
+            )
         return None
     return None
 
@@ -445,6 +460,7 @@ def answer_box(
     """One multi-line answer box with a live countdown; returns the text and how it ended."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.application import run_in_terminal
+    from prompt_toolkit.filters import Condition
     from prompt_toolkit.formatted_text import FormattedText
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.layout.processors import TabsProcessor
@@ -469,6 +485,8 @@ def answer_box(
         "saved": None,
         "last": start,
         "told": False,
+        "notice": None,  # a line under the toolbar: the last hint, or a word about a key
+        "armed": None,  # when a lone Esc was pressed: Enter soon after still submits
     }
     kb = KeyBindings()
 
@@ -491,13 +509,23 @@ def answer_box(
         else:
             msg = f"Hint {state['hints'] + 1}/{len(hints)}: {hints[state['hints']]}"
             state["hints"] += 1
-        run_in_terminal(lambda: print(f"\n{clean(msg)}" if dumb else clean(msg)))
+        tell(msg)
+
+    def tell(msg: str) -> None:
+        """Show a note: under the toolbar, where it stays in view however long the answer."""
+        if dumb:
+            run_in_terminal(lambda: print(f"\n{clean(msg)}"))
+        else:
+            state["notice"] = clean(msg)
 
     @kb.add("c-e")
     def _editor(event: Any) -> None:
         missing = missing_editor()
         if missing:
-            run_in_terminal(lambda: print(clean(missing)))
+            # prompt_toolkit would quietly open vi instead: someone who never used vi is
+            # stuck in it with the clock running. Say so here and stay in the box.
+            tell(missing)
+            return
         state["editor"] = state["in_editor"] = True
         task = event.app.current_buffer.open_in_editor(validate_and_handle=False)
         # the deadline waits for the editor: its text is in the buffer only once it closes
@@ -516,12 +544,38 @@ def answer_box(
     def _backspace_after_escape(event: Any) -> None:
         event.current_buffer.delete_before_cursor(1)  # not "kill the word before"
 
+    # Esc, a pause, then Enter: prompt_toolkit reads a lone Esc after half a second, and the
+    # Enter that follows would only add a line. Enter within a few seconds still submits.
+    @kb.add("escape")
+    def _lone_escape(event: Any) -> None:
+        state["armed"] = clock()
+        tell(ESC_NOTE)
+
+    armed = Condition(lambda: state["armed"] is not None and clock() - state["armed"] <= ESC_ARMED_SECONDS)
+
+    @kb.add("enter", filter=armed)
+    def _submit_after_escape(event: Any) -> None:
+        event.app.exit(result=event.app.current_buffer.text)
+
+    @kb.add("tab")
+    def _tab(event: Any) -> None:
+        event.current_buffer.insert_text("\t")  # kept as typed, shown as spaces; pasted tabs too
+
+    @kb.add("c-z")
+    def _no_suspend(event: Any) -> None:
+        tell("Ctrl-Z does nothing here: Ctrl-C pauses the drill and saves it.")
+
     def toolbar() -> FormattedText:
         try:
             width = session.app.output.get_size().columns
         except Exception:  # no real terminal size (tests): assume a wide one
             width = 120
-        return FormattedText(toolbar_parts(view, clock() - start, width))
+        if state["armed"] is not None and not armed():
+            disarm()
+        parts = toolbar_parts(view, clock() - start, width)
+        if state["notice"]:
+            parts.append(("class:toolbar.note", "\n" + notice_lines(state["notice"], width)))
+        return FormattedText(parts)
 
     style = Style.from_dict(
         {
@@ -530,6 +584,7 @@ def answer_box(
             "toolbar.warn": "bold #ffaf00",
             "toolbar.over": "bold #ff5555",
             "toolbar.keys": "#999999",
+            "toolbar.note": "#ffd787",
         }
     )
     session: PromptSession[str] = PromptSession(
@@ -544,6 +599,15 @@ def answer_box(
         input=pt_input,
         output=pt_output,
     )
+
+    def disarm(_: Any = None) -> None:
+        """Typing after a lone Esc, or waiting too long, takes back its "Enter submits"."""
+        if state["armed"] is not None:
+            state["armed"] = None
+            if state["notice"] == ESC_NOTE:
+                state["notice"] = None
+
+    session.default_buffer.on_text_changed += disarm
 
     def save(text: str) -> None:
         state["saved"] = text

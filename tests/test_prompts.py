@@ -80,11 +80,16 @@ def test_toolbar_counts_down_and_warns() -> None:
 
 def test_the_toolbar_fits_the_terminal_in_overtime() -> None:
     follow_up = view(followup=True, budget=120.0, interview_spent=2000.0)
+    shown = {}
     for width in (80, 60, 50):
-        parts = toolbar_parts(follow_up, 700, width)
-        text = "".join(t for _, t in parts)
-        assert len(text) <= width and "over time" in text and "interview" in text
-    assert "Esc⏎ submit" in "".join(t for _, t in toolbar_parts(follow_up, 700, 80))
+        text = "".join(t for _, t in toolbar_parts(follow_up, 700, width))
+        assert len(text) <= width and "over time" in text
+        shown[width] = text
+    assert "Esc⏎ submit" in shown[80] and "interview" in shown[80]
+    # where both do not fit, how to submit comes before the whole interview's clock ...
+    assert "Esc⏎ submit" in shown[60] and "interview" not in shown[60]
+    # ... and where the keys cannot fit at all, the interview clock stays
+    assert "interview" in shown[50]
 
 
 def test_no_timer_shows_time_used_only() -> None:
@@ -96,6 +101,52 @@ def test_typing_and_submitting_with_escape_enter() -> None:
     out = run_box("Labels come from chargebacks.\nThey arrive late.\x1b\r", view(), FakeClock())
     assert out.how == "submit"
     assert out.text == "Labels come from chargebacks.\nThey arrive late."
+
+
+def run_box_paced(chunks: list[tuple[float, str]], v: StageView, clock: FakeClock):  # type: ignore[no-untyped-def]
+    """Keys sent as a person would, with real pauses between them (seconds before each chunk)."""
+    import threading
+    import time
+
+    out = Console(file=io.StringIO(), width=100)
+    with create_pipe_input() as pipe:
+
+        def typist() -> None:
+            for pause, keys in chunks:
+                time.sleep(pause)
+                pipe.send_text(keys)
+
+        threading.Thread(target=typist, daemon=True).start()
+        return answer_box(v, clock, [].append, out, pt_input=pipe, pt_output=DummyOutput())
+
+
+def test_esc_a_pause_then_enter_still_submits() -> None:
+    # prompt_toolkit reads a lone Esc after half a second; the Enter after it used to add a line
+    out = run_box_paced([(0, "Velocity features\x1b"), (1.0, "\r")], view(), FakeClock())
+    assert out.how == "submit" and out.text == "Velocity features"
+    # typing after the Esc takes it back: Enter is a new line again
+    out = run_box_paced([(0, "abc\x1b"), (1.0, "d"), (0.2, "\r"), (0.2, "e\x1b\r")], view(), FakeClock())
+    assert out.text == "abcd\ne"
+
+
+def test_tab_is_typed_and_ctrl_z_changes_nothing() -> None:
+    out = run_box("feature\tvalue\x1a!\x1b\r", view(), FakeClock())
+    assert out.text == "feature\tvalue!"  # no raw ^Z byte in the answer
+
+
+def test_a_missing_editor_opens_nothing(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("EDITOR", "no-such-editor-here")
+    monkeypatch.delenv("VISUAL", raising=False)
+    out = run_box("\x05typed here\x1b\r", view(), FakeClock())
+    assert out.text == "typed here" and not out.used_editor
+
+
+def test_notes_under_the_toolbar_wrap_between_words() -> None:
+    from mlsd_drill.prompts import notice_lines
+
+    lines = notice_lines("Hint 1/3: Which timestamps does the order lifecycle give you?", 30).split("\n")
+    assert all(len(line) <= 30 for line in lines) and len(lines) > 1
+    assert " ".join(line.strip() for line in lines) == "Hint 1/3: Which timestamps does the order lifecycle give you?"
 
 
 def test_a_key_after_a_lone_escape_is_typed_not_read_as_meta() -> None:
@@ -264,6 +315,9 @@ def test_an_editor_that_is_not_installed_is_named(monkeypatch) -> None:  # type:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", "code --wait")
     monkeypatch.setenv("PATH", "/nonexistent")
-    assert missing_editor() == "$EDITOR is 'code --wait', which is not installed here: opening another editor instead."
+    assert missing_editor() == (
+        "$EDITOR is 'code --wait', which is not installed here: set EDITOR to an editor you have "
+        "(or keep typing here)."
+    )
     monkeypatch.setenv("EDITOR", "/bin/sh")
     assert missing_editor() is None
