@@ -241,6 +241,13 @@ class TerminalPrompter:
             how["how"] = "interrupt"
             event.app.exit(result=partial())
 
+        # questionary's "a" (tick all, or untick all) and "i" (invert) wipe out the scorer's
+        # ticks and the person's in one key: here they do nothing
+        @kb.add("a", eager=True)
+        @kb.add("i", eager=True)
+        def _no_bulk_toggle(event: Any) -> None:
+            pass
+
         app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), kb])
 
         def hangup() -> None:

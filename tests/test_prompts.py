@@ -244,6 +244,11 @@ def test_a_self_scoring_list_returns_the_ticks_when_confirmed() -> None:
     assert out.picked == ticked ^ {rows[0].item.id}
 
 
+def test_a_and_i_do_not_tick_or_untick_the_whole_list() -> None:
+    rows, ticked, out = run_list("ai \r")  # questionary's "all" and "invert", then Space on the first
+    assert out.picked == ticked ^ {rows[0].item.id}
+
+
 def test_ctrl_c_in_a_self_scoring_list_keeps_the_ticks_made_so_far() -> None:
     rows, ticked, out = run_list("\x1b[B \x03")  # down, Space flips the second line, Ctrl-C
     assert out.how == "interrupt"
