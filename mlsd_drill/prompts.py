@@ -127,7 +127,7 @@ class TerminalPrompter:
                 words = len(st.text.split())
                 part = f"{STAGE_TITLES[st.name].lower()} ({words} word{'s' if words != 1 else ''}"
                 if st.followup is not None and st.followup.done:
-                    part += ", follow-up answered"
+                    part += ", follow-up answered" if st.followup.reply.strip() else ", follow-up left blank"
                 parts.append(part + ")")
             self.out.print(Text("Answered before: " + "; ".join(parts) + ".", style="dim"))
         if state.current == len(state.stages):

@@ -313,8 +313,9 @@ def interview_budget(q: Question, state: DrillState) -> float:
 
 def suggested_rating(percent: float) -> int:
     """The rating offered first, from the self-scored share of the rubric: a drill that covered
-    a fifth of it should not default to "good"."""
-    return 1 if percent < 25 else 2 if percent < 50 else 3 if percent < 75 else 4
+    a fifth of it should not default to "good". "Easy" is never offered first: it sends the
+    question furthest away, so it takes a deliberate key, not an Enter pressed in passing."""
+    return 1 if percent < 25 else 2 if percent < 50 else 3
 
 
 def apply_self_score(auto: ScoreResult, ticked: set[str]) -> ScoreResult:

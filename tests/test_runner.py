@@ -467,7 +467,7 @@ def test_the_rating_offered_first_follows_the_self_score(tmp_path: Path) -> None
 
     from mlsd_drill.runner import suggested_rating
 
-    assert [suggested_rating(p) for p in (2, 30, 60, 90)] == [1, 2, 3, 4]
+    assert [suggested_rating(p) for p in (2, 30, 60, 90, 100)] == [1, 2, 3, 3, 3]
     d, p, _, _ = make(tmp_path, [Step("no idea")] * 10)
     rep = d.run()
     assert rep.self_.percent < 25 and p.suggested == [1]  # a weak drill does not default to "good"
