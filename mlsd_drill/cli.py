@@ -334,7 +334,7 @@ def _print_unfinished(rows: list[dict[str, Any]]) -> None:
     if not rows:
         out.print("No unfinished drills. Start one with `mlsd drill`.", style="yellow", markup=False)
         return
-    out.print(unfinished_table(rows))
+    out.print(unfinished_table(rows, out.width))
     for r in rows:
         if r["problem"]:
             out.print(

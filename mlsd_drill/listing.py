@@ -81,10 +81,12 @@ def render(questions: Sequence[Question], width: int | None = None, colour: bool
     head = ("id", "title", "difficulty", "tags")
     w_id = max(len(head[0]), *(_cells(r[0]) for r in rows))
     w_diff = len(head[2])
-    rest = max(20, width - w_id - w_diff - 6)  # two spaces between four columns
-    w_title = max(12, rest * 3 // 5)
+    rest = width - w_id - w_diff - 6  # two spaces between four columns
     longest_tag = max((_cells(t) + 1 for q in questions for t in q.tags), default=8)
-    w_tags = max(8, rest - w_title, longest_tag)  # a tag is never split
+    w_tags = max(8, longest_tag, rest * 2 // 5)  # a tag is never split
+    w_title = rest - w_tags
+    if w_title < 20:
+        return _stacked(rows, width, colour)  # no room for four columns side by side
     lines = [
         "  ".join(
             (
@@ -107,6 +109,17 @@ def render(questions: Sequence[Question], width: int | None = None, colour: bool
             )
             lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def _stacked(rows: list[tuple[str, str, str, str]], width: int, colour: bool) -> str:
+    """A narrow terminal: each question as a block - id and difficulty, then its title and
+    tags indented under it - rather than columns wider than the screen."""
+    out: list[str] = []
+    for qid, title, diff, tags in rows:
+        out.append(f"{_paint(qid, 'id', colour)}  {_paint(diff, diff, colour)}")
+        out += [f"  {line}" for line in _wrap(title, max(10, width - 2))]
+        out += [f"  {_paint(line, 'dim', colour)}" for line in _wrap(tags, max(10, width - 2), whole=True)]
+    return "\n".join(out) + "\n"
 
 
 def print_table(questions: Iterable[Question]) -> None:

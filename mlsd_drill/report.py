@@ -391,11 +391,37 @@ def _over_shown(stage: dict[str, Any]) -> int:
     return max(0, round(stage.get("elapsed") or 0.0) - round(stage.get("budget") or 0.0))
 
 
-def _overtime(seconds: int) -> Text:
+def _overtime(seconds: int, cut_off: bool = False) -> Text:
+    """The overtime cell: '+mm:ss', 'time up' for a stage --strict submitted at its deadline."""
     from rich.text import Text
 
-    over = seconds > 0
-    return Text(f"+{mmss(seconds)}" if over else "-", style="red" if over else "dim")
+    if seconds > 0:
+        return Text(f"+{mmss(seconds)}", style="red")
+    return Text("time up", style="yellow") if cut_off else Text("-", style="dim")
+
+
+def _corrections(rec: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The points the person ticked that the scorer missed, and those they unticked."""
+    ticked = [i for i in rec.items if i["self_hit"] and not i["auto_hit"]]
+    unticked = [i for i in rec.items if i["auto_hit"] and not i["self_hit"]]
+    return ticked, unticked
+
+
+def _timing_note(rec: Any) -> str | None:
+    """How the drill was timed, when it was not the question's own timing."""
+    if rec.kind != "drill":
+        return None
+    parts = []
+    if rec.minutes:
+        parts.append(f"Timed to {rec.minutes:g} minutes in all.")
+    if rec.strict:
+        cut = sum(1 for s in rec.stages if s.get("auto_submitted"))
+        parts.append(
+            f"Strict: {cut} of {len(rec.stages)} stages were submitted when their time ran out."
+            if cut
+            else "Strict: every stage was submitted in time."
+        )
+    return " ".join(parts) or None
 
 
 def _stage_totals(rec: Any) -> tuple[int, int, int]:
@@ -438,7 +464,11 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
             _pct(s.get("self_pct")),
         ]
         if timed:
-            row += [mmss(s.get("elapsed")), mmss(s.get("budget")), _overtime(_over_shown(s))]
+            row += [
+                mmss(s.get("elapsed")),
+                mmss(s.get("budget")),
+                _overtime(_over_shown(s), bool(s.get("auto_submitted"))),
+            ]
         t.add_row(*row)
     total: list[Any] = [
         Text("overall", style="bold"),
@@ -450,18 +480,25 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         total += [mmss(used), mmss(budget), _overtime(over)]
     t.add_row(*total)
     out.append(t)
-    if timed and (note := _followup_note(rec)):
-        out.append(Text(note, style="dim"))
+    for note in (_followup_note(rec), _timing_note(rec)):
+        if note:
+            out.append(Text(note, style="dim"))
     level = level_text(rec.level)
     if rec.self_score != rec.auto_score:
         level.append(" (by your self-scored points)", style="dim")
     out += [Text(""), level]
+    ticked, unticked = _corrections(rec)
+    if ticked:
+        out.append(Text(f"\nYou ticked {len(ticked)} the scorer missed", style="bold"))
+        out += [checklist_line(True, i["text"], i["stage"], i["weight"], i["level"]) for i in ticked]
     missed = [i for i in rec.items if not i["self_hit"]]
     missed.sort(key=lambda i: (-i["weight"], STAGES.index(i["stage"]) if i["stage"] in STAGES else 9))
     if missed:
         out.append(Text(f"\nWhat you missed ({len(missed)}), costliest first", style="bold red"))
         for i in missed:
             out.append(checklist_line(False, i["text"], i["stage"], i["weight"], i["level"]))
+            if i in unticked:
+                out.append(note_line("the scorer credited this; you unticked it", "dim"))
             out.append(note_line(f"why: {i['why']}", "yellow"))
         if reference:
             stages_missed = [s for s in STAGES if any(i["stage"] == s for i in missed) and reference.get(s)]
@@ -517,38 +554,51 @@ def history_table(rows: list[Any], width: int = 120) -> RenderableType:
     """Past sessions, one line each; the session id column only where the terminal has room
     for it beside a whole question id (`--json` and `mlsd review N` always have it)."""
     t = _table()
+    # a narrow terminal keeps which question and how it went, and leaves out the rest
     cols = ["#", "when (UTC)", "question", "kind", "auto", "self", "level", "rating"]
-    with_id = width >= 100
-    for col in cols + (["session"] if with_id else []):
+    if width < 60:
+        cols = ["#", "when (UTC)", "question", "self"]
+    elif width < 80:
+        cols = ["#", "when (UTC)", "question", "auto", "self", "level"]
+    if width >= 100:
+        cols.append("session")
+    for col in cols:
         t.add_column(col, justify="right" if col in ("#", "auto", "self") else "left", no_wrap=col != "question")
     for n, r in enumerate(rows, 1):
-        row = [
-            str(n),
-            r["ended_at"][:16].replace("T", " "),
-            literal(r["question_id"]),
-            r["kind"],
-            _pct(r["auto_score"]),
-            _pct(r["self_score"]),
-            r["level"] or "-",
-            RATINGS.get(r["rating"] or 0, "-"),
-        ]
-        t.add_row(*row, *([literal(r["id"], "dim")] if with_id else []))
+        cells = {
+            "#": str(n),
+            "when (UTC)": r["ended_at"][5 if width < 60 else 0 : 16].replace("T", " "),  # no year when narrow
+            "question": literal(r["question_id"]),
+            "kind": r["kind"],
+            "auto": _pct(r["auto_score"]),
+            # an answer file scored with --save was never self-scored: its one score is the scorer's
+            "self": _pct(r["self_score"]) if r["kind"] == "drill" or len(cols) < 6 else "-",
+            "level": r["level"] or "-",
+            "rating": RATINGS.get(r["rating"] or 0, "-"),
+            "session": literal(r["id"], "dim"),
+        }
+        t.add_row(*(cells[c] for c in cols))
     return Trimmed(t)
 
 
-def unfinished_table(rows: list[dict[str, Any]]) -> RenderableType:
-    """The drills `mlsd resume` can continue, one line each."""
+def unfinished_table(rows: list[dict[str, Any]], width: int = 120) -> RenderableType:
+    """The drills `mlsd resume` can continue, one line each; on a narrow screen only what
+    picks one (the id `mlsd resume DRILL` takes is never cut)."""
     t = _table()
-    for col in ("drill", "question", "stopped at", "words", "last saved (UTC)"):
-        t.add_column(col, justify="right" if col == "words" else "left")
+    cols = ["drill", "question", "stopped at", "words", "last saved (UTC)"]
+    if width < 70:
+        cols = cols[:3]
+    for col in cols:
+        t.add_column(col, justify="right" if col == "words" else "left", no_wrap=col == "drill", overflow="fold")
     for r in rows:
-        t.add_row(
-            literal(r["id"]),
-            literal(r["question"]),
-            literal(r["stage"]),
-            str(r["words"]),
-            r["updated_at"][:16].replace("T", " "),
-        )
+        cells = {
+            "drill": literal(r["id"]),
+            "question": literal(r["question"]),
+            "stopped at": literal(r["stage"]),
+            "words": str(r["words"]),
+            "last saved (UTC)": r["updated_at"][:16].replace("T", " "),
+        }
+        t.add_row(*(cells[c] for c in cols))
     return Trimmed(t)
 
 
@@ -631,7 +681,10 @@ def export_markdown(rec: Any) -> str:
     lines = [f"# {rec.title}", ""]
     lines.append(f"- Question: `{rec.question_id}` ({rec.difficulty}; {', '.join(rec.tags)})")
     lines.append(f"- When: {rec.ended_at} ({rec.kind})")
-    lines.append(f"- Score: {rec.self_score:.0f}% self-scored, {rec.auto_score:.0f}% automatic")
+    if rec.kind == "drill":
+        lines.append(f"- Score: {rec.self_score:.0f}% self-scored, {rec.auto_score:.0f}% automatic")
+    else:
+        lines.append(f"- Score: {rec.auto_score:.0f}% automatic (an answer file, not self-scored)")
     lines.append(
         f"- Level: {LEVEL_NAMES.get(rec.level, 'below mid-level') if rec.level else 'below the mid-level bar'}"
     )
@@ -644,8 +697,8 @@ def export_markdown(rec: Any) -> str:
         lines.append(f"- Rated: {RATINGS.get(rec.rating, rec.rating)}")
     timed = rec.kind == "drill"
 
-    def row(stage: str, auto: str, self_: str, elapsed: float, budget: float, over: int) -> str:
-        times = [mmss(elapsed), mmss(budget), _overtime(over).plain] if timed else ["-"] * 3
+    def row(stage: str, auto: str, self_: str, elapsed: float, budget: float, over: int, cut: bool = False) -> str:
+        times = [mmss(elapsed), mmss(budget), _overtime(over, cut).plain] if timed else ["-"] * 3
         return "| " + " | ".join([stage, auto, self_, *times]) + " |"
 
     lines += ["", "| stage | auto | self | time used | budget | overtime |", "|---|---:|---:|---:|---:|---:|"]
@@ -657,6 +710,7 @@ def export_markdown(rec: Any) -> str:
             s.get("elapsed") or 0,
             s.get("budget") or 0,
             _over_shown(s),
+            bool(s.get("auto_submitted")),
         )
         for s in rec.stages
     ]
@@ -668,8 +722,9 @@ def export_markdown(rec: Any) -> str:
             *_stage_totals(rec),
         )
     )
-    if note := _followup_note(rec):
-        lines += ["", note]
+    notes = [n for n in (_followup_note(rec), _timing_note(rec)) if n]
+    if notes:
+        lines += ["", *notes]
     for s in rec.stages:
         lines += [
             "",
@@ -686,9 +741,11 @@ def export_markdown(rec: Any) -> str:
             ]
     missed = [i for i in rec.items if not i["self_hit"]]
     covered = [i for i in rec.items if i["self_hit"]]
+    ticked, unticked = _corrections(rec)
     lines += ["", f"## Covered ({len(covered)} of {len(rec.items)})", ""]
-    lines += [f"- {i['text']}" for i in covered] or ["_(none)_"]
+    lines += [f"- {i['text']}" + (" _(ticked by you)_" if i in ticked else "") for i in covered] or ["_(none)_"]
     lines += ["", f"## Missed ({len(missed)})", ""]
     for i in sorted(missed, key=lambda i: -i["weight"]):
-        lines.append(f"- **{i['text']}** ({i['stage']}, weight {i['weight']}, {i['level']}): {i['why']}")
+        by_you = " _(the scorer credited it; you unticked it)_" if i in unticked else ""
+        lines.append(f"- **{i['text']}** ({i['stage']}, weight {i['weight']}, {i['level']}){by_you}: {i['why']}")
     return "\n".join(lines).rstrip() + "\n"

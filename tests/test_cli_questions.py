@@ -102,6 +102,20 @@ def test_list_prints_bank_text_literally_and_wraps(mini_bank: Path) -> None:
     assert "\x1b" not in out  # no colour codes unless a terminal asks for them
 
 
+def test_list_fits_any_terminal_width() -> None:
+    """Columns where they fit; on a small screen each question as a block, never wider."""
+    from mlsd_drill import bank, listing
+
+    questions = list(bank.load().questions.values())
+    for width in (50, 60, 72, 80, 100, 140):
+        out = listing.render(questions, width=width)
+        assert all(len(line) <= width for line in out.splitlines()), width
+        assert all(q.id in out for q in questions)
+    stacked = listing.render(questions, width=60).splitlines()
+    at = stacked.index("fraud-detection  hard")
+    assert stacked[at + 1] == "  Design real-time fraud detection for card payments"
+
+
 def test_list_wraps_wide_characters_by_terminal_columns(mini_bank: Path) -> None:
     """A Chinese title has no spaces and each character takes two columns."""
     import unicodedata

@@ -221,6 +221,15 @@ def test_history_shows_whole_question_ids_at_80_columns(tmp_path: Path) -> None:
     assert all(len(line) <= 80 and not line.endswith(" ") for line in narrow)
     wide = runner.invoke(app, ["history"], env={"COLUMNS": "120"}).stdout
     assert sid in wide and not any(line.endswith(" ") for line in wide.splitlines())
+    # on a small screen the question stays whole; kind, rating and level give way first
+    for cols in (50, 64):
+        small = runner.invoke(app, ["history"], env={"COLUMNS": str(cols)}).stdout.splitlines()
+        row = next(line for line in small if line.startswith("1 "))
+        assert "ecommerce-search-ranking" in row and all(len(line) <= cols for line in small), small
+    # an answer file was never self-scored: its self column says so
+    listing = runner.invoke(app, ["history"], env={"COLUMNS": "90"}).stdout.splitlines()
+    row = next(line for line in listing if line.startswith("1 "))
+    assert row.split()[4:7] == ["file", "12%", "-"], row  # kind, auto, self
 
 
 def test_save_keeps_every_word_of_the_file(tmp_path: Path) -> None:

@@ -412,6 +412,8 @@ def test_unfinished_drills_can_be_listed_and_thrown_away() -> None:
     assert listing.exit_code == 0
     row = next(line for line in listing.stdout.splitlines() if line.startswith(kept.id))
     assert row.split()[1:4] == ["eta-prediction", "data", "5"]  # stopped at data, 5 words typed
+    narrow = runner.invoke(app, ["resume", "--list"], env={"COLUMNS": "50"}).stdout.splitlines()
+    assert any(line.split()[:2] == [kept.id, "eta-prediction"] for line in narrow), narrow  # the id whole
     gone = runner.invoke(app, ["resume", "--discard", dropped.id])
     assert gone.exit_code == 0 and f"Discarded drill {dropped.id} (fraud-detection, 2 words)" in gone.stdout
     assert [st.id for st in store.unfinished()] == [kept.id]
@@ -484,11 +486,56 @@ def test_the_result_shows_overtime_as_time_used_minus_budget() -> None:
     stage = {"stage": "clarify", "auto_pct": 50.0, "self_pct": 50.0, "elapsed": 16.6, "budget": 13.33}
     stage["overtime"] = stage["elapsed"] - stage["budget"]
     rec = SimpleNamespace(
-        title="t", kind="drill", stages=[stage], auto_score=50.0, self_score=50.0, level=None, items=[]
+        title="t",
+        kind="drill",
+        stages=[stage],
+        auto_score=50.0,
+        self_score=50.0,
+        level=None,
+        items=[],
+        minutes=None,
+        strict=False,
     )
     out = io.StringIO()
     for part in report.session_result(rec):
         Console(file=out, width=100).print(part)
     row = next(line for line in out.getvalue().splitlines() if "Clarify" in line)
     assert "00:17" in row and "00:13" in row and "+00:04" in row
+
+
+def test_the_result_names_corrections_and_stages_cut_off_by_strict_timing() -> None:
+    from types import SimpleNamespace
+
+    def stage(name: str, cut: bool) -> dict:  # type: ignore[type-arg]
+        return {"stage": name, "auto_pct": 50.0, "self_pct": 50.0, "elapsed": 60.0, "budget": 60.0,
+                "overtime": 0.0, "auto_submitted": cut}  # fmt: skip
+
+    def item(iid: str, auto: bool, self_: bool) -> dict:  # type: ignore[type-arg]
+        return {"id": iid, "stage": "data", "text": f"point {iid}", "why": "because", "weight": 2,
+                "level": "mid", "auto_hit": auto, "self_hit": self_}  # fmt: skip
+
+    rec = SimpleNamespace(
+        title="t",
+        kind="drill",
+        stages=[stage("clarify", True), stage("data", False)],
+        auto_score=50.0,
+        self_score=50.0,
+        level=None,
+        items=[item("a", False, True), item("b", True, False), item("c", False, False)],
+        minutes=5.0,
+        strict=True,
+    )
+    out = io.StringIO()
+    for part in report.session_result(rec):
+        Console(file=out, width=100).print(part)
+    text = out.getvalue()
+    row = next(line for line in text.splitlines() if "Clarify" in line)
+    assert "time up" in row
+    assert "Timed to 5 minutes in all. Strict: 1 of 2 stages were submitted when their time ran out." in text
+    assert "You ticked 1 the scorer missed" in text and "point a" in text
+    assert "the scorer credited this; you unticked it" in text
+    md = report.export_markdown(SimpleNamespace(**vars(rec), question_id="q", difficulty="easy", tags=[],
+                                                ended_at="2026-11-22T10:00:00", rating=3))  # fmt: skip
+    assert "- point a _(ticked by you)_" in md and "_(the scorer credited it; you unticked it)_" in md
+    assert "| time up |" in md
 
