@@ -148,6 +148,10 @@ MIGRATIONS: list[str] = [
                SUM(se.kind = 'drill' AND st.overtime >= {RAN_OVER_SECONDS})
         FROM stages st JOIN sessions se ON se.id = st.session_id GROUP BY st.stage;
     """,
+    # 5: stats counts the stages --strict submitted at their deadline (only drills have them)
+    """
+    CREATE INDEX IF NOT EXISTS stages_cut_off ON stages (stage) WHERE auto_submitted = 1;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -661,18 +661,27 @@ def stats_view(s: Any) -> list[RenderableType]:
     if s.time:
         out.append(Text("\nTime management (timed drills)", style="italic"))
         tt = _table()
-        for col in ("stage", "avg used", "budget", "avg overtime", "ran over"):
+        cut = any(v.get("share_cut_off") for v in s.time.values())
+        cols = ["stage", "avg used", "of budget", "avg overtime", "ran over"] + (["time up"] if cut else [])
+        for col in cols:
             tt.add_column(col, justify="left" if col == "stage" else "right")
         for st, v in s.time.items():
-            share = v["share_over"]
-            tt.add_row(
+            share, used = v["share_over"], v.get("used_share", 0.0)
+            row: list[Any] = [
                 STAGE_TITLES[st],
                 mmss(v["avg_elapsed"]),
-                mmss(v["avg_budget"]),
+                Text(f"{used * 100:.0f}%", style="red" if used > 1 else ""),
                 mmss(v["avg_overtime"]),
                 Text(f"{share * 100:.0f}%", style="red" if share >= 0.5 else ""),
-            )
+            ]
+            if cut:
+                row.append(Text(f"{v['share_cut_off'] * 100:.0f}%", style="yellow" if v["share_cut_off"] else ""))
+            tt.add_row(*row)
         out.append(tt)
+        note = "of budget: time used against the budgets those stages had, so drills of any length compare"
+        if cut:
+            note += "; time up: stages --strict submitted when their time ran out"
+        out.append(Text(note + ".", style="dim"))
     return out
 
 

@@ -93,6 +93,7 @@ def compute(
         for st in STAGES
         if st in tally and tally[st]["scored"]
     }
+    cut_off = _cut_off(h, where, args)
     for st in STAGES:
         t = tally.get(st)
         if t is None or not t["timed"]:
@@ -101,8 +102,11 @@ def compute(
         s.time[st] = {
             "avg_elapsed": round(t["sum_elapsed"] / n, 1),
             "avg_budget": round(t["sum_budget"] / n, 1),
+            # time used as a share of the budgets it had: drills of different --minutes compare
+            "used_share": round(t["sum_elapsed"] / t["sum_budget"], 3) if t["sum_budget"] else 0.0,
             "avg_overtime": round(t["sum_overtime"] / n, 1),
             "share_over": round(t["over"] / n, 3),
+            "share_cut_off": round(cut_off.get(st, 0) / n, 3),
         }
     s.missed_items = [
         {"id": r["item_id"], "text": r["text"], "stage": r["stage"], "missed": r["missed"], "seen": r["seen"]}
@@ -140,19 +144,35 @@ def _stage_tally(h: History, where: str, args: list[str]) -> list[Any]:
     )
 
 
+def _cut_off(h: History, where: str, args: list[str]) -> dict[str, int]:
+    """Per stage: how many drill stages --strict submitted when their time ran out (only drills
+    have such stages; a partial index holds just those)."""
+    if not where:
+        rows = h.conn.execute("SELECT stage, COUNT(*) AS n FROM stages WHERE auto_submitted = 1 GROUP BY stage")
+    else:
+        where_sql = where.replace("question_id", "se.question_id").replace(" WHERE ", " AND ")
+        rows = h.conn.execute(
+            "SELECT st.stage AS stage, COUNT(*) AS n FROM stages st JOIN sessions se ON se.id = st.session_id "
+            f"WHERE st.auto_submitted = 1{where_sql} GROUP BY st.stage",
+            args,
+        )
+    return {r["stage"]: r["n"] for r in rows}
+
+
+# the points missed most: by how often (1 of 1 above 1 of 5, softened so that one miss in one
+# session does not outrank a point missed 4 times in 5), then by how many times
+_MISSED_ORDER = "ORDER BY missed * 1.0 / (seen + 1) DESC, missed DESC, seen DESC LIMIT 8"
+
+
 def _item_tally(h: History, where: str, args: list[str]) -> list[Any]:
     if not where:
-        return list(
-            h.conn.execute(
-                "SELECT * FROM item_tally WHERE missed > 0 ORDER BY missed DESC, seen DESC LIMIT 8"
-            )
-        )
+        return list(h.conn.execute(f"SELECT * FROM item_tally WHERE missed > 0 {_MISSED_ORDER}"))
     return list(
         h.conn.execute(
             "SELECT i.item_id AS item_id, i.text AS text, MAX(i.stage) AS stage, "
             "SUM(1 - i.self_hit) AS missed, COUNT(*) AS seen FROM items i JOIN sessions se ON se.id = i.session_id"
             f"{where.replace('question_id', 'se.question_id')} GROUP BY i.item_id, i.text HAVING missed > 0 "
-            "ORDER BY missed DESC, seen DESC LIMIT 8",
+            + _MISSED_ORDER,
             args,
         )
     )

@@ -239,6 +239,29 @@ def test_stats(home: Path) -> None:
     assert s.streak == 3 and s.best_streak == 3
 
 
+def test_stats_compares_drills_of_any_length_and_counts_strict_cut_offs(home: Path) -> None:
+    long, short = record("long"), record("short", qid="eta-prediction", missed=("a", "b"))
+    for st in short.stages:  # a five-minute strict drill: every stage 60 s, the data stage cut off
+        st.update(budget=60.0, elapsed=60.0, overtime=0.0, auto_submitted=st["stage"] == "data")
+    with History() as h:
+        h.add_session(long)
+        h.add_session(short)
+        s = stats.compute(h)
+        # 360 + 60 s used of 300 + 60 s: 117%, where the average budget (03:00) matches no drill
+        assert s.time["data"]["used_share"] == round(420 / 360, 3)
+        assert s.time["data"]["share_cut_off"] == 0.5 and s.time["clarify"]["share_cut_off"] == 0.0
+        out = runner.invoke(app, ["stats"], env={"COLUMNS": "100"}).stdout
+        assert "of budget" in out and "time up" in out and "117%" in out
+        # "a" is missed 2 times in 5; a point seen once and missed once ranks above it
+        for k in range(3):
+            h.add_session(record(f"x{k}", qid="video-recommendations", missed=()))
+        once = record("once", qid="people-you-may-know", missed=())
+        once.items.append(dict(once.items[0], id="solo", text="point solo", auto_hit=False, self_hit=False))
+        h.add_session(once)
+        s = stats.compute(h)
+    assert [(m["id"], m["missed"], m["seen"]) for m in s.missed_items][:3] == [("solo", 1, 1), ("a", 2, 6), ("b", 1, 6)]
+
+
 def test_next_uses_fsrs_due_cards_then_weakest_tag(home: Path) -> None:
     b = bank.load()
     with History() as h:
