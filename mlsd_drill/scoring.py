@@ -640,15 +640,17 @@ def _match_item(
             if not against or not all(_overlaps(sp, against) for sp in spans):
                 yield si
 
-    def rank(si: int, k: int) -> tuple[bool, bool, int, int]:
-        """Evidence in the item's own stage first, then a statement before a question ("Do we
-        have velocity features?" is weaker evidence than the answer to it), then the earliest."""
+    def rank(si: int, k: int, scattered: bool = False) -> tuple[bool, bool, bool, int, int]:
+        """One sentence making the whole point first (phrases gathered from several sentences
+        are weaker evidence, wherever they stand), then evidence in the item's own stage, then
+        a statement before a question ("Do we have velocity features?" is weaker evidence than
+        the answer to it), then the earliest."""
         sent = sentences[si]
-        return (sent.stage != own, sent.text.endswith("?"), si, k)
+        return (scattered, sent.stage != own, sent.text.endswith("?"), si, k)
 
     def evidence(
         k: int, per_phrase: list[_Hits], whole: bool
-    ) -> tuple[tuple[bool, bool, int, int], list[int]] | None:
+    ) -> tuple[tuple[bool, bool, bool, int, int], list[int]] | None:
         """Signal k's best evidence: its rank and its sentences."""
         if not whole:
             return None
@@ -672,7 +674,7 @@ def _match_item(
             # one sentence making the whole point is the evidence; else each phrase's first
             together = set.intersection(*(paras[para] for paras in by_para))
             sents = [min(together)] if together else sorted({min(paras[para]) for paras in by_para})
-            key = rank(sents[0], k)
+            key = rank(sents[0], k, len(sents) > 1)
             if best is None or key < best[0]:
                 best = (key, sents)
         return best
@@ -693,7 +695,7 @@ def _match_item(
             if evidence(k, *phrase_hits(ci.signals[k])):
                 ways += 1
                 break
-    return (sents, key[3], min(ways, 2)), None  # a point made needs no rejection shown
+    return (sents, key[-1], min(ways, 2)), None  # a point made needs no rejection shown
 
 
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:

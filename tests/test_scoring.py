@@ -284,6 +284,13 @@ def test_evidence_of_a_list_signal_is_one_sentence_when_one_makes_the_whole_poin
     assert res["prauc"].evidence == "Precision matters to ops. ... Recall matters to risk."
 
 
+def test_one_sentence_making_the_point_outranks_phrases_gathered_from_several() -> None:
+    r = rubric(item("pr", ("precision", "recall"), stage="model"))
+    text = "## Model\nPrecision matters to ops. Recall matters to risk.\n\n## Monitoring\nWe track precision and recall daily."
+    got = score(parse_markdown(text), r).items[0]
+    assert got.evidence == "We track precision and recall daily." and got.found_in == "monitor"
+
+
 def test_point_made_in_another_stage_still_counts() -> None:
     res = score(parse_markdown("## Monitoring\nWe recalibrate: calibration drifts."), R)
     cal = {x.item.id: x for x in res.items}["calibration"]
