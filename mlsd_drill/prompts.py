@@ -153,13 +153,11 @@ class TerminalPrompter:
             self.out.print(Text(f"A short answer is fine ({clock_text(view.budget)}).", style="dim"))
         else:
             budget = f"{clock_text(view.budget)}" if not view.no_timer else "untimed"
+            title = f"Stage {view.index + 1}/5 · {view.title} · {budget}"
+            if len(title) + 4 > self.out.width:  # a small screen: the stage's short name, budget whole
+                title = f"Stage {view.index + 1}/5 · {view.stage.capitalize()} · {budget}"
             self.out.print()
-            self.out.print(
-                Rule(
-                    Text(f"Stage {view.index + 1}/5 · {view.title} · {budget}", style="bold cyan"),
-                    align="left",
-                )
-            )
+            self.out.print(Rule(Text(title, style="bold cyan"), align="left"))
             self.out.print(report.literal(report.reflow(view.prompt)))
             if view.already > 0:
                 self.out.print(Text(f"Resumed: {clock_text(view.already)} already used here.", style="dim"))
@@ -170,7 +168,7 @@ class TerminalPrompter:
 
         try:
             answer = questionary.confirm(
-                "Save and quit? (`mlsd resume` picks up exactly here)", default=True
+                "Save and quit? (mlsd resume continues here)", default=True
             ).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             return True

@@ -232,6 +232,22 @@ def bar(percent: float, width: int = 20) -> Text:
     return t
 
 
+class Bar:
+    """A score bar as wide as its table column allows (up to 20 cells): on a narrow screen a
+    shorter bar, not a cut one ending in '…' that makes 73% and 88% look the same."""
+
+    def __init__(self, percent: float) -> None:
+        self.percent = percent
+
+    def __rich_measure__(self, console: Console, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement(5, 20)
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        yield bar(self.percent, max(1, min(20, options.max_width)))
+
+
 def level_verdict(result: ScoreResult) -> Text:
     return level_text(result.level)
 
@@ -251,7 +267,7 @@ def score_summary(result: ScoreResult, title: str | None = None) -> list[Rendera
     t.add_column(justify="right")
     for st in STAGES:
         if st in result.stages:
-            t.add_row(STAGE_TITLES[st], bar(result.stages[st]), f"{result.stages[st]:.0f}%")
+            t.add_row(STAGE_TITLES[st], Bar(result.stages[st]), f"{result.stages[st]:.0f}%")
     return [Hanging(Text(""), head), level_verdict(result), Text(""), t]
 
 

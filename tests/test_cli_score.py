@@ -92,6 +92,15 @@ def test_report_wraps_items_under_their_text_without_trailing_spaces(tmp_path: P
     assert evidence.startswith("      ")
 
 
+def test_score_bars_shrink_on_a_small_screen_rather_than_being_cut(tmp_path: Path) -> None:
+    f = tmp_path / "a.md"
+    f.write_text(ANSWER)
+    out = runner.invoke(app, ["score", "fraud-detection", str(f)], env={"COLUMNS": "50"}).stdout
+    bars = [line for line in out.splitlines() if "░" in line or "█" in line]
+    assert len(bars) == 5 and all(line.rstrip().endswith("%") and "…" not in line for line in bars)
+    assert all(len(line) <= 50 for line in out.splitlines())
+
+
 def test_stdin(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "fraud-detection", "-", "--json"], input=ANSWER)
     assert result.exit_code == 0
