@@ -432,11 +432,12 @@ def _timing_note(rec: Any) -> str | None:
         parts.append(f"Timed to {rec.minutes:g} minutes in all.")
     if rec.strict:
         cut = sum(1 for s in rec.stages if s.get("auto_submitted"))
-        parts.append(
-            f"Strict: {cut} of {len(rec.stages)} stages were submitted when their time ran out."
-            if cut
-            else "Strict: every stage was submitted in time."
-        )
+        if not cut:
+            parts.append("Strict: every stage was submitted in time.")
+        elif cut == 1:
+            parts.append(f"Strict: 1 of {len(rec.stages)} stages was submitted when its time ran out.")
+        else:
+            parts.append(f"Strict: {cut} of {len(rec.stages)} stages were submitted when their time ran out.")
     return " ".join(parts) or None
 
 

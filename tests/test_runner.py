@@ -531,7 +531,7 @@ def test_the_result_names_corrections_and_stages_cut_off_by_strict_timing() -> N
     text = out.getvalue()
     row = next(line for line in text.splitlines() if "Clarify" in line)
     assert "time up" in row
-    assert "Timed to 5 minutes in all. Strict: 1 of 2 stages were submitted when their time ran out." in text
+    assert "Timed to 5 minutes in all. Strict: 1 of 2 stages was submitted when its time ran out." in text
     assert "You ticked 1 the scorer missed" in text and "point a" in text
     assert "the scorer credited this; you unticked it" in text
     md = report.export_markdown(SimpleNamespace(**vars(rec), question_id="q", difficulty="easy", tags=[],
