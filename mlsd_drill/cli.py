@@ -251,8 +251,9 @@ def drill_cmd(
 ) -> None:
     """Run a timed mock interview: five stages, follow-ups, scoring, self-scoring.
 
-    Esc then Enter (or Alt+Enter) submits a stage; Ctrl-T shows a hint; Ctrl-E
-    opens $EDITOR; Ctrl-C offers to save and quit (`mlsd resume` continues).
+    Esc then Enter (or Alt+Enter) submits a stage; Ctrl-T shows a hint; Ctrl-Q
+    shows the stage's question again; Ctrl-E opens $EDITOR; Ctrl-C offers to save
+    and quit (`mlsd resume` continues).
 
     Example: mlsd drill fraud-detection --minutes 30 --strict
     """

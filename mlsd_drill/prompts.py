@@ -135,7 +135,8 @@ class TerminalPrompter:
         self.out.print(
             Text(
                 "Type your answer in each box. Esc then Enter (or Alt+Enter) submits a stage; "
-                "Ctrl-T shows a hint; Ctrl-E opens your $EDITOR; Ctrl-C pauses. "
+                "Ctrl-T shows a hint; Ctrl-Q shows the stage's question again; Ctrl-E opens your $EDITOR; "
+                "Ctrl-C pauses. "
                 "Your text is saved as you type.",
                 style="dim",
             )
@@ -565,6 +566,12 @@ def answer_box(
     @kb.add("tab")
     def _tab(event: Any) -> None:
         event.current_buffer.insert_text("\t")  # kept as typed, shown as spaces; pasted tabs too
+
+    # on a small screen the stage's question scrolls away while the clock runs: bring it back
+    # under the box (Q for question; prompt_toolkit's quoted insert is of no use here)
+    @kb.add("c-q")
+    def _question(event: Any) -> None:
+        tell(f"{'Interviewer' if view.followup else 'Question'}: {' '.join(view.prompt.split())}")
 
     @kb.add("c-z")
     def _no_suspend(event: Any) -> None:

@@ -134,6 +134,11 @@ def test_countdown_is_visible_and_ticks(mlsd_bin: str, env: dict[str, str]) -> N
     child.pump(2.5)
     later = child.wait_screen(r"clarify\s+(\d\d:\d\d) left")
     assert later.group(1) < first.group(1)  # it ticks on screen without any key pressed
+    # the stage's question and a hint come back under the box, however far the text scrolled
+    child.sendcontrol("q")
+    child.wait_screen(r"Question: What does the auction need from this model")
+    child.sendcontrol("t")
+    child.wait_screen(r"Hint 1/\d")
     child.kill(signal.SIGKILL)
 
 
