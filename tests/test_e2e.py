@@ -84,6 +84,17 @@ def answer_box(child, text: str) -> None:  # type: ignore[no-untyped-def]
     child.send(ESC_ENTER)
 
 
+def pause_and_save(child) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C, then Enter at "Save and quit?": the drill is saved and mlsd exits with 130."""
+    child.sendcontrol("c")
+    child.expect("Save and quit")
+    child.send("\r")
+    child.expect("mlsd resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
 def finish_end_screens(child, first: int = 1) -> None:  # type: ignore[no-untyped-def]
     for n in range(first, 6):  # one checklist per stage
         child.expect(f"Self-score {n}/5")
@@ -166,13 +177,7 @@ def test_ctrl_c_then_resume(mlsd_bin: str, env: dict[str, str]) -> None:
     child.expect("left")
     type_text(child, "Implicit feedback: watch time, likes")
     time.sleep(0.2)
-    child.sendcontrol("c")
-    child.expect("Save and quit")
-    child.send("\r")
-    child.expect("mlsd resume")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    pause_and_save(child)
 
     again = spawn(mlsd_bin, ["resume"], env)
     again.wait_screen("Stage 2/5")
@@ -212,13 +217,7 @@ def test_a_dumb_terminal_saves_as_you_type_and_asks_before_quitting(mlsd_bin: st
     time.sleep(2.5)
     state = json.loads(next((Path(env["MLSD_DRILL_HOME"]) / "drafts").glob("*.json")).read_text())
     assert state["stages"][0]["text"] == "Advertisers pay per click."
-    child.sendcontrol("c")
-    child.expect("Save and quit")
-    child.send("\r")
-    child.expect("mlsd resume")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    pause_and_save(child)
 
 
 def test_self_scoring_ticks_survive_ctrl_c_and_a_closed_terminal(mlsd_bin: str, env: dict[str, str]) -> None:
