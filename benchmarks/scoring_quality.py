@@ -43,6 +43,9 @@ CORPORA = {
     "corpus9": ROOT / "tests" / "corpus9",
     # 30 answers: all fifteen questions, ten more voices, labelled after the content review (held out)
     "corpus10": ROOT / "tests" / "corpus10",
+    # 30 answers: all fifteen questions, ten more voices (staff, nervous, infra, statistician, checklist,
+    # minimalist, markdown, conversational, domain expert, questions back), written in session 7 (held out)
+    "corpus11": ROOT / "tests" / "corpus11",
     # 12 answers to three questions of a bank someone else wrote from docs/bank-format.md alone
     "corpus-outside": ROOT / "tests" / "corpus-outside",
 }
