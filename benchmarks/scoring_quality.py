@@ -61,16 +61,22 @@ def naive(text: str, rubric: Rubric) -> set[str]:
     """Lower-cased substring matching: a phrase anywhere; a list's phrases in one paragraph."""
     low = text.lower()
     paragraphs = [p for p in re.split(r"\n\s*\n", low) if p.strip()]
-    got = set()
-    for it in rubric.items:
-        for sig in it.signals:
+    def found(signals: tuple[tuple[str, ...], ...]) -> bool:
+        for sig in signals:
             parts = [[a.strip() for a in p.lower().split("|")] for p in sig]  # "a|b": either
             if (len(parts) == 1 and any(a in low for a in parts[0])) or (
                 len(parts) > 1
                 and any(all(any(a in para for a in alts) for alts in parts) for para in paragraphs)
             ):
-                got.add(it.id)
-    return got
+                return True
+        return False
+
+    # an item of parts: a whole-point signal, or every part's signals somewhere
+    return {
+        it.id
+        for it in rubric.items
+        if found(it.signals) or (it.parts and all(found(sigs) for _, sigs in it.parts))
+    }
 
 
 def engine(text: str, rubric: Rubric) -> set[str]:

@@ -47,7 +47,7 @@ QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
 STAGE_KEYS = {"minutes", "prompt", "hints"}
 FOLLOWUP_KEYS = {"stage", "ask"}
 RUBRIC_KEYS = {"question", "items"}
-ITEM_KEYS = {"id", "stage", "text", "weight", "level", "signals", "why", "replaces"}
+ITEM_KEYS = {"id", "stage", "text", "weight", "level", "signals", "parts", "why", "replaces"}
 ITEM_REQUIRED = ("id", "stage", "text", "signals", "why")
 COMMON_FILE = "common.yaml"
 
@@ -336,12 +336,73 @@ _SMALL_SEEN: dict[str, str | None] = {}
 _GLUED_NUMBER = re.compile(r"[^\s|]<number>\S*|<number>[^\s|]+")
 
 
+def _check_signals(c: _Checker, sig_raw: Any, path: tuple[Any, ...]) -> list[Signal]:
+    """A list of signals (an item's, or one part's): each a phrase or a list of phrases."""
+    signals: list[Signal] = []
+    if not isinstance(sig_raw, list) or not sig_raw:
+        c.add(path, f"'{path[-1]}' must be a non-empty list of signals")
+    else:
+        for j, s in enumerate(sig_raw):
+            phrases = s if isinstance(s, list) else [s]
+            # the common case, checked without building paths for messages
+            if (
+                phrases
+                and c.clean
+                and all(
+                    type(p) is str
+                    and all(_HAS_WORD.search(a) for a in p.split("|"))
+                    and not _only_small_words(p)
+                    and not ("<number>" in p and _GLUED_NUMBER.search(p))
+                    for p in phrases
+                )
+            ):
+                signals.append(tuple(p.strip() for p in phrases))
+                continue
+            spath = (*path, j)
+            if not phrases:
+                c.add(spath, "empty signal (an empty list matches nothing)")
+                continue
+            ok = True
+            for k, phrase in enumerate(phrases):
+                if isinstance(phrase, (int, float)) and not isinstance(phrase, bool):
+                    # YAML has already rewritten it ("010" is 8, "1:1" is 61, "0.10" is 0.1)
+                    c.add(spath, f"signal {phrase!r} was read as a number: put it in quotes to keep it as written")
+                    ok = False
+                elif not isinstance(phrase, str):
+                    c.add(spath, f"a signal is a phrase or a list of phrases, not {_kind(phrase)}")
+                    ok = False
+                elif not all(_HAS_WORD.search(alt) for alt in phrase.split("|")):
+                    c.add(spath, "empty signal or alternative (each needs at least one word)")
+                    ok = False
+                elif small := _only_small_words(phrase):
+                    c.add(
+                        spath,
+                        f"signal {small!r} has only small words, which matching ignores "
+                        "(so it never matches): name the idea",
+                    )
+                    ok = False
+                elif glued := _GLUED_NUMBER.search(phrase):
+                    c.add(
+                        spath,
+                        f"signal {phrase!r}: '<number>' must stand alone as a word, not {glued.group()!r} "
+                        "(it never matches: '90th' and '2x' are not figures)",
+                    )
+                    ok = False
+                elif not c.text(phrase, (*spath, k) if isinstance(s, list) else spath, "signal"):
+                    ok = False
+                else:
+                    phrases[k] = phrase
+            if ok:
+                signals.append(tuple(str(p).strip() for p in phrases))
+    return signals
+
+
 def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -> Item | None:
     if not c.mapping(raw, path, ITEM_KEYS, "a rubric item"):
         return None
     before = len(c.problems)
     for key in ITEM_REQUIRED:
-        if key not in raw:
+        if key not in raw and not (key == "signals" and "parts" in raw):
             c.add(path, f"rubric item is missing '{key}'")
     iid = raw.get("id")
     if "id" in raw and not isinstance(iid, str):
@@ -369,64 +430,16 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
         )
     elif not isinstance(replaces, list) or not all(isinstance(r, str) and SLUG.match(r) for r in replaces):
         c.add((*path, "replaces"), "'replaces' must be the id of a common.yaml item, or a list of them")
-    signals: list[Signal] = []
-    if "signals" in raw:
-        sig_raw = raw["signals"]
-        if not isinstance(sig_raw, list) or not sig_raw:
-            c.add((*path, "signals"), "'signals' must be a non-empty list")
+    signals = _check_signals(c, raw["signals"], (*path, "signals")) if "signals" in raw else []
+    parts: list[tuple[str, tuple[Signal, ...]]] = []
+    if "parts" in raw:
+        parts_raw = raw["parts"]
+        if not isinstance(parts_raw, dict) or len(parts_raw) < 2:
+            c.add((*path, "parts"), "'parts' must name at least two parts, each with its own signals")
         else:
-            for j, s in enumerate(sig_raw):
-                phrases = s if isinstance(s, list) else [s]
-                # the common case, checked without building paths for messages
-                if (
-                    phrases
-                    and c.clean
-                    and all(
-                        type(p) is str
-                        and all(_HAS_WORD.search(a) for a in p.split("|"))
-                        and not _only_small_words(p)
-                        and not ("<number>" in p and _GLUED_NUMBER.search(p))
-                        for p in phrases
-                    )
-                ):
-                    signals.append(tuple(p.strip() for p in phrases))
-                    continue
-                spath = (*path, "signals", j)
-                if not phrases:
-                    c.add(spath, "empty signal (an empty list matches nothing)")
-                    continue
-                ok = True
-                for k, phrase in enumerate(phrases):
-                    if isinstance(phrase, (int, float)) and not isinstance(phrase, bool):
-                        # YAML has already rewritten it ("010" is 8, "1:1" is 61, "0.10" is 0.1)
-                        c.add(spath, f"signal {phrase!r} was read as a number: put it in quotes to keep it as written")
-                        ok = False
-                    elif not isinstance(phrase, str):
-                        c.add(spath, f"a signal is a phrase or a list of phrases, not {_kind(phrase)}")
-                        ok = False
-                    elif not all(_HAS_WORD.search(alt) for alt in phrase.split("|")):
-                        c.add(spath, "empty signal or alternative (each needs at least one word)")
-                        ok = False
-                    elif small := _only_small_words(phrase):
-                        c.add(
-                            spath,
-                            f"signal {small!r} has only small words, which matching ignores "
-                            "(so it never matches): name the idea",
-                        )
-                        ok = False
-                    elif glued := _GLUED_NUMBER.search(phrase):
-                        c.add(
-                            spath,
-                            f"signal {phrase!r}: '<number>' must stand alone as a word, not {glued.group()!r} "
-                            "(it never matches: '90th' and '2x' are not figures)",
-                        )
-                        ok = False
-                    elif not c.text(phrase, (*spath, k) if isinstance(s, list) else spath, "signal"):
-                        ok = False
-                    else:
-                        phrases[k] = phrase
-                if ok:
-                    signals.append(tuple(str(p).strip() for p in phrases))
+            for name, part_signals in parts_raw.items():
+                if c.text(name, (*path, "parts"), "part name"):
+                    parts.append((name.strip(), tuple(_check_signals(c, part_signals, (*path, "parts", name)))))
     if len(c.problems) > before:
         return None
     return Item(
@@ -439,6 +452,7 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
         level=level,
         common=is_common,
         replaces=tuple(replaces),
+        parts=tuple(parts),
     )
 
 

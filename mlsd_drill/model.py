@@ -103,6 +103,9 @@ class Item:
     common: bool = False
     # common items this question's item stands for: the same point, said for this question
     replaces: tuple[str, ...] = ()
+    # a point made of parts ("splits that mirror production and features as of prediction
+    # time"): credited when every part is found, each anywhere; (name, signals) per part
+    parts: tuple[tuple[str, tuple[Signal, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,8 @@ class ItemResult:
     # credited through one of the item's signals only: such credits are wrong about four
     # times as often as the rest (benchmarks/scoring_quality.py), so they are worth a look
     check: bool = False
+    # a missed point made of parts: the names of the parts the answer did make
+    partly: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

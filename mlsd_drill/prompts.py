@@ -213,6 +213,8 @@ class TerminalPrompter:
         choices = []
         for r in rows:
             note = f'found: "{_short(r.evidence)}"' if r.hit and r.evidence else f"why it matters: {r.item.why}"
+            if r.partly and not r.hit:
+                note = f"{report.partly_text(r)}. {note}"
             title, description = checklist_texts(r.item.text, r.check, note, self.out.width)
             choices.append(
                 questionary.Choice(

@@ -338,9 +338,17 @@ def item_lines(results: Iterable[ItemResult], *, show_why: bool) -> list[Rendera
             out.append(note_line(f'"{_shorten(r.evidence)}"{where}', "dim italic"))
         if not r.hit and show_why:
             out.append(note_line(f"why: {r.item.why}", "yellow"))
+            if r.partly:
+                out.append(note_line(partly_text(r), "dim"))
             if r.rejected:
                 out.append(note_line(f'read as turned down: "{_shorten(r.rejected)}"', "dim"))
     return out
+
+
+def partly_text(r: ItemResult) -> str:
+    """'partly there: you made X; still missing: Y' for a point made of parts."""
+    missing = [name for name, _ in r.item.parts if name not in r.partly]
+    return f"partly there: you made {' and '.join(r.partly)}; still missing: {' and '.join(missing)}"
 
 
 def _shorten(text: str, limit: int = 220) -> str:

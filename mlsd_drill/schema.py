@@ -63,6 +63,11 @@ def question_schema() -> dict[str, Any]:
 
 def rubric_schema() -> dict[str, Any]:
     phrase: dict[str, Any] = {"type": ["string", "number"], "minLength": 1}
+    signals: dict[str, Any] = {
+        "type": "array",
+        "minItems": 1,
+        "items": {"anyOf": [phrase, {"type": "array", "minItems": 1, "items": phrase}]},
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://mlsd-drill.dev/schema/rubric-v1.json",
@@ -82,22 +87,20 @@ def rubric_schema() -> dict[str, Any]:
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
-                    "required": ["id", "stage", "text", "signals", "why"],
+                    "required": ["id", "stage", "text", "why"],
+                    "anyOf": [{"required": ["signals"]}, {"required": ["parts"]}],
                     "properties": {
                         "id": {"type": "string", "pattern": SLUG},
                         "stage": {"enum": list(STAGES)},
                         "text": _TEXT,
                         "weight": {"enum": [1, 2, 3], "default": 1},
                         "level": {"enum": list(LEVELS), "default": "mid"},
-                        "signals": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "anyOf": [
-                                    phrase,
-                                    {"type": "array", "minItems": 1, "items": phrase},
-                                ]
-                            },
+                        "signals": signals,
+                        "parts": {
+                            "description": "a point made of parts: credited when every part is found (or a signal)",
+                            "type": "object",
+                            "minProperties": 2,
+                            "additionalProperties": signals,
                         },
                         "why": _TEXT,
                         "replaces": {

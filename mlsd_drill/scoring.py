@@ -20,7 +20,7 @@ Sentences, tokens and stems come from `text.py`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise, product
 
@@ -155,6 +155,7 @@ class _Phrase:
 class _CompiledItem:
     item: Item
     signals: list[list[_Phrase]]
+    parts: list[tuple[str, _CompiledItem]] = field(default_factory=list)  # each part, matched as an item
 
 
 @dataclass
@@ -258,11 +259,18 @@ def _deletes(word: str) -> set[str]:
 
 @lru_cache(maxsize=64)
 def compile_rubric(rubric: Rubric) -> Compiled:
-    items = [
-        _CompiledItem(it, [[_compile_phrase(p) for p in sig] for sig in it.signals]) for it in rubric.items
-    ]
-    c = Compiled(items)
+    def compiled(it: Item) -> _CompiledItem:
+        return _CompiledItem(it, [[_compile_phrase(p) for p in sig] for sig in it.signals])
+
+    items = [compiled(it) for it in rubric.items]
     for ci in items:
+        ci.parts = [
+            (name, compiled(replace(ci.item, id=f"{ci.item.id}/{name}", signals=sigs, parts=())))
+            for name, sigs in ci.item.parts
+        ]
+    every = items + [part for ci in items for _, part in ci.parts]
+    c = Compiled(items)
+    for ci in every:
         for sig in ci.signals:
             for ph in sig:
                 for v in ph.variants:
@@ -275,7 +283,7 @@ def compile_rubric(rubric: Rubric) -> Compiled:
     # can change what the stemmer strips: "calibraton" is one letter from
     # "calibration" but its stem is far from "calibr")
     forms: dict[str, str] = {s: s for s in c.vocab}
-    for ci in items:
+    for ci in every:
         for sig in ci.signals:
             for ph in sig:
                 forms.update(ph.surfaces)
@@ -707,6 +715,28 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
     memo: dict[str, _Hits] = {}
     for ci in compiled.items:
         found, rejected = _match_item(ci, index, sentences, memo)
+        if not found and ci.parts:
+            # a point made of parts is made when every part is, each anywhere in the answer
+            made = [(name, got) for name, part in ci.parts if (got := _match_item(part, index, sentences, memo)[0])]
+            if len(made) == len(ci.parts):
+                best = sorted({i for _, (sents, _, _) in made for i in sents})
+                results.append(
+                    ItemResult(
+                        ci.item,
+                        True,
+                        evidence=" ... ".join(sentences[i].text for i in best),
+                        found_in=sentences[made[0][1][0][0]].stage,
+                        signal=" & ".join(
+                            " + ".join(part.item.signals[k]) for (_, part), (_, (_, k, _)) in zip(ci.parts, made, strict=True)
+                        ),
+                        check=True,  # gathered from several places: worth a look
+                    )
+                )
+                continue
+            if made:
+                said_no = sentences[rejected].text if rejected is not None else None
+                results.append(ItemResult(ci.item, False, rejected=said_no, partly=tuple(name for name, _ in made)))
+                continue
         if found:
             best, k, ways = found
             results.append(

@@ -351,3 +351,25 @@ def test_an_item_can_replace_a_common_item_that_makes_the_same_point(mini_bank: 
     # a bank without a common.yaml has nothing to replace: a copied rubric works as it is
     c.unlink()
     assert bank.validate([mini_bank]).problems == []
+
+
+def test_an_item_made_of_parts(mini_bank: Path, tmp_path: Path) -> None:
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    r.write_text(
+        r.read_text().replace(
+            "    signals: [pairwise loss, bpr]\n",
+            "    parts:\n      a pairwise loss: [pairwise loss, bpr]\n      a listwise metric: [ndcg, mrr]\n",
+        )
+    )
+    assert bank.validate([mini_bank]).problems == []
+    item = {i.id: i for i in bank.load([mini_bank]).rubric_for("toy-ranker").items}["pairwise"]
+    assert item.signals == () and [name for name, _ in item.parts] == ["a pairwise loss", "a listwise metric"]
+    answer = tmp_path / "a.md"
+    answer.write_text("## Model\nA pairwise loss.\n")
+    out = runner.invoke(app, ["score", "--bank", str(mini_bank), "toy-ranker", str(answer)], env={"COLUMNS": "150"})
+    assert "partly there: you made a pairwise loss; still missing: a listwise metric" in out.stdout
+    # one part is no point made of parts; a part needs signals
+    r.write_text(r.read_text().replace("      a listwise metric: [ndcg, mrr]\n", ""))
+    assert any("'parts' must name at least two parts" in p for p in bank.validate([mini_bank]).problems)
+    r.write_text(r.read_text().replace("      a pairwise loss: [pairwise loss, bpr]\n", "      a: []\n      b: [x y]\n"))
+    assert any("'a' must be a non-empty list of signals" in p for p in bank.validate([mini_bank]).problems)

@@ -193,6 +193,25 @@ def test_avoiding_a_named_problem_embraces_what_names_it_and_the_means() -> None
     }
 
 
+def test_a_point_made_of_parts_needs_every_part() -> None:
+    from dataclasses import replace
+
+    leak = replace(
+        item("leak", "leakage", stage="data"),
+        parts=(("a split by time", (("split by time",),)), ("features as of prediction time", (("point in time",),))),
+    )
+    r = rubric(leak)
+    # both parts, each in its own stage: credited, marked worth a look, with both sentences
+    both = score(parse_markdown("## Data\nPoint in time joins.\n\n## Model\nSplit by time."), r).items[0]
+    assert both.hit and both.check and both.evidence == "Point in time joins. ... Split by time."
+    assert both.signal == "split by time & point in time"
+    # one part: missed, and the result says which part is there
+    half = score(parse_markdown("## Model\nWe split by time."), r).items[0]
+    assert not half.hit and half.partly == ("a split by time",)
+    # the whole point in one word still counts on its own
+    assert score(parse_markdown("## Data\nNo leakage."), r).items[0].hit
+
+
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:
     r = rubric(
         item("prob", "calibrated probability"),
