@@ -106,6 +106,12 @@ def question_json(q: Question, rubric: Rubric | None) -> dict[str, Any]:
                 "weight": i.weight,
                 "level": i.level,
                 "signals": [list(s) if len(s) > 1 else s[0] for s in i.signals],
+                **(
+                    {"parts": {name: [list(s) if len(s) > 1 else s[0] for s in sigs] for name, sigs in i.parts}}
+                    if i.parts
+                    else {}
+                ),
+                **({"replaces": list(i.replaces)} if i.replaces else {}),
                 "why": i.why,
                 "common": i.common,
             }

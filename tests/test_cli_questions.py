@@ -40,6 +40,10 @@ def test_show_json_has_stages_and_rubric() -> None:
     assert [s["name"] for s in data["stages"]] == ["clarify", "data", "model", "serve", "monitor"]
     assert sum(s["minutes"] for s in data["stages"]) == 45
     assert any(i["common"] for i in data["rubric"])
+    items = {i["id"]: i for i in data["rubric"]}
+    # a question item standing for a common one says so, and that common item is not listed
+    assert items["rules-and-baseline"]["replaces"] == ["common-baseline"] and "common-baseline" not in items
+    assert len(items["common-data-leakage"]["parts"]) == 2  # an item made of parts shows them
 
 
 def test_show_unknown_question_suggests_close_match() -> None:
