@@ -83,6 +83,11 @@ def _deferred(after_not: list[str]) -> bool:
     return first in ("now", "yet", "initially") or (
         first in ("for", "in", "at") and bool(_NOT_YET.intersection(after_not[1:]))
     )
+# "so we don't get a feedback loop", "we do not end up in a feedback loop": a problem not
+# wanted is a remedy sought ("not worried about a feedback loop" still dismisses it)
+_NOT_WANTED = NOT_REMEDY_GAP | frozenset(
+    "want wanna end up in into with create cause introduce allow risk fall run a an the any to".split()
+)
 # "Candidate filter: within the radius, not sold out, not already registered"
 _FILTER_WORDS = frozenset(
     "filter filters filtered filtering exclude excludes excluded excluding eligible eligibility".split()
@@ -163,6 +168,8 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
                 and all(x in NOT_REMEDY_GAP for x in words[j + 1 : rs])
             ):
                 return False
+            if w in ("not", "never") and remedy and all(x in _NOT_WANTED for x in words[j + 1 : rs]):
+                return False  # "so we don't get a feedback loop", "we don't want training-serving skew"
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)

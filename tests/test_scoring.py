@@ -556,6 +556,20 @@ def test_requirements_are_not_rejections(text: str, hit: bool) -> None:
     assert hits(text, r)["filter"] is hit, text
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("Keep 5% of sends exploring so we don't get a feedback loop.", True),
+        ("We don't want a feedback loop, so 5% of sends stay random.", True),
+        ("Randomise a slice so we do not end up in a feedback loop.", True),
+        ("I'm not worried about a feedback loop.", False),
+        ("We don't need to care about a feedback loop.", False),
+    ],
+)
+def test_a_problem_not_wanted_is_a_remedy_sought(text: str, hit: bool) -> None:
+    assert hits(text, rubric(item("loop", "feedback loop", stage="monitor")))["loop"] is hit, text
+
+
 def test_alternatives_inside_a_list_signal() -> None:
     r = rubric(item("retrain", ("retrain|refresh", "weekly|nightly")))
     assert hits("We refresh the model nightly.", r)["retrain"]
