@@ -403,7 +403,7 @@ def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -
     before = len(c.problems)
     for key in ITEM_REQUIRED:
         if key not in raw and not (key == "signals" and "parts" in raw):
-            c.add(path, f"rubric item is missing '{key}'")
+            c.add(path, f"rubric item is missing '{key}'" + (" (or 'parts')" if key == "signals" else ""))
     iid = raw.get("id")
     if "id" in raw and not isinstance(iid, str):
         c.add((*path, "id"), f"item id {iid!r} must be text: put it in quotes")
@@ -577,8 +577,10 @@ def _check_replaces(path: Path, doc: Located, r: Rubric, common_ids: set[str]) -
     out: list[Problem] = []
     by: dict[str, str] = {}
     for i, it in enumerate(r.items):
-        for cid in it.replaces if common_ids else ():
-            line = doc.line(("items", i, "replaces"))
+        line = doc.line(("items", i, "replaces"))
+        for cid in sorted({c for c in it.replaces if it.replaces.count(c) > 1}):
+            out.append(Problem(path, line, f"'{it.id}' lists '{cid}' twice in replaces"))
+        for cid in dict.fromkeys(it.replaces) if common_ids else ():
             if cid not in common_ids:
                 message = f"'{it.id}' replaces '{cid}', which is not an item of {COMMON_FILE}{_suggest(cid, common_ids)}"
                 out.append(Problem(path, line, message))
@@ -617,6 +619,37 @@ def load(dirs: Sequence[Path] | None = None, *, rubrics: bool = True) -> Bank:
     return bank
 
 
+# One of these alone as a signal credits almost any answer (docs/bank-format.md says so).
+_GENERIC_WORDS = frozenset(
+    "model models data feature features training train latency metric metrics user users score scores "
+    "system test testing evaluation evaluate prediction predictions predict label labels pipeline service "
+    "api accuracy item items ranking rank monitoring monitor log logs".split()
+)
+
+
+def _author_notes(bank: Bank) -> list[str]:
+    """What is not wrong but is probably not what the author meant."""
+    notes: list[str] = []
+    for r in bank.rubrics.values():
+        q = bank.questions.get(r.question)
+        common = bank.common.get(q.bank, ()) if q is not None and q.bank is not None else ()
+        where = r.source or r.question
+        for it in r.items:
+            for cid in it.replaces:
+                if not common:
+                    notes.append(f"{where}: '{it.id}' replaces '{cid}', but this bank has no common.yaml: nothing is replaced")
+    for r_items, where in [(r.items, r.source or r.question) for r in bank.rubrics.values()] + [
+        (items, d / "rubrics" / COMMON_FILE) for d, items in bank.common.items()
+    ]:
+        for it in r_items:
+            for sig in [*it.signals, *(s for _, sigs in it.parts for s in sigs)]:
+                words = [a.strip().lower() for a in sig[0].split("|")] if len(sig) == 1 else []
+                for w in words:
+                    if w in _GENERIC_WORDS:
+                        notes.append(f"{where}: '{it.id}' has the signal '{w}', one common word that credits almost any answer")
+    return notes
+
+
 class Validation(NamedTuple):
     """What `mlsd bank validate` found: files read, problems (each a line), and notes: lines
     worth an author's eye that are not wrong."""
@@ -645,6 +678,7 @@ def validate(paths_: Sequence[Path] | None) -> Validation:
                 f"{q.source}: no rubrics/{q.id}.yaml, so it is scored on the "
                 f"{n} common item{'' if n == 1 else 's'} only"
             )
+    notes += _author_notes(bank)
     for d in dirs:
         for folder in (d / "questions", d / "rubrics"):
             for p in sorted(folder.iterdir()) if folder.is_dir() else ():

@@ -212,6 +212,8 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
                 "found_in": r.found_in,
                 "signal": r.signal,
                 "check": r.check,
+                "rejected": r.rejected,  # a missed point: the sentence read as turning it down
+                "partly": list(r.partly),  # a missed point made of parts: the parts the answer made
                 "weight": r.item.weight,
                 "level": r.item.level,
             }
@@ -352,9 +354,10 @@ def item_lines(results: Iterable[ItemResult], *, show_why: bool) -> list[Rendera
 
 
 def partly_text(r: ItemResult) -> str:
-    """'partly there: you made X; still missing: Y' for a point made of parts."""
+    """'partly there - made: X; missing: Y' for a point made of parts (part names are the
+    author's own words, so they stand on their own after a label rather than in a sentence)."""
     missing = [name for name, _ in r.item.parts if name not in r.partly]
-    return f"partly there: you made {' and '.join(r.partly)}; still missing: {' and '.join(missing)}"
+    return f"partly there - made: {'; '.join(r.partly)}; missing: {'; '.join(missing)}"
 
 
 def _shorten(text: str, limit: int = 220) -> str:

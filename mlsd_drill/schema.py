@@ -62,7 +62,8 @@ def question_schema() -> dict[str, Any]:
 
 
 def rubric_schema() -> dict[str, Any]:
-    phrase: dict[str, Any] = {"type": ["string", "number"], "minLength": 1}
+    # a bare number is refused by the loader (YAML reads 010 as 8): the schema says so too
+    phrase: dict[str, Any] = {"type": "string", "minLength": 1}
     signals: dict[str, Any] = {
         "type": "array",
         "minItems": 1,

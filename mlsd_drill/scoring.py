@@ -737,6 +737,8 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
                 said_no = sentences[rejected].text if rejected is not None else None
                 results.append(ItemResult(ci.item, False, rejected=said_no, partly=tuple(name for name, _ in made)))
                 continue
+        if found and found[2] < 2 and ci.parts and all(_match_item(part, index, sentences, memo)[0] for _, part in ci.parts):
+            found = (found[0], found[1], 2)  # every part made too: the whole point is sure
         if found:
             best, k, ways = found
             results.append(

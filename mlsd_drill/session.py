@@ -103,6 +103,20 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def whole_seconds(raw: list[float]) -> list[int]:
+    """Budgets in whole seconds (13.3 s read 00:14 on the countdown and 00:13 in the result)
+    that add up to the whole rounded, as the intro announces it: --minutes 5 over stages of
+    14, 10, 8, 8 and 5 minutes is 05:00 in all, not 04:59. Largest remainders get the spare
+    seconds; every stage keeps at least one."""
+    import math
+
+    floors = [max(1, math.floor(x)) for x in raw]
+    spare = round(sum(raw)) - sum(floors)
+    for k in sorted(range(len(raw)), key=lambda k: floors[k] - raw[k])[: max(0, spare)]:
+        floors[k] += 1
+    return floors
+
+
 def new_state(
     question: Question,
     banks: list[Path],
@@ -113,9 +127,9 @@ def new_state(
     started: datetime | None = None,
 ) -> DrillState:
     scale = minutes / question.total_minutes if minutes else 1.0
-    # whole seconds: a budget of 13.3 s read 00:14 on the countdown and 00:13 in the result
+    raw = [s.minutes * 60.0 * scale for s in question.stages]
     stages = [
-        StageState(name=s.name, budget=float(max(1, round(s.minutes * 60.0 * scale)))) for s in question.stages
+        StageState(name=s.name, budget=float(b)) for s, b in zip(question.stages, whole_seconds(raw), strict=True)
     ]
     when = (started or utcnow()).isoformat(timespec="seconds")
     return DrillState(

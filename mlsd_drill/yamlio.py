@@ -173,6 +173,11 @@ _YAML_HINTS = (
 )
 
 
+# why: "Nike" and "iPhone" are brands  -> the quoted "Nike" ends the value, and the rest is an error
+_QUOTE_FIRST = re.compile(r"""^\s*(-\s+)?[\w-]+:\s*("[^"]*"|'[^']*')\s*[^\s#]""")
+_BARE_STAR = re.compile(r":\s*\*\s*(#.*)?$")
+
+
 def loads(text: str, path: Path) -> Located:
     import yaml
 
@@ -189,8 +194,17 @@ def loads(text: str, path: Path) -> Located:
             what += f" ({e.context} that starts on line {e.context_mark.line + 1})"
         hint = next((h for problem, h in _YAML_HINTS if problem in (e.problem or "")), "")
         lines = text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        here = lines[line - 1] if 0 < line <= len(lines) else ""
+        if "\t" in here:
             hint = " - a tab on that line: YAML indents with spaces only"
+        elif _QUOTE_FIRST.search(here):
+            hint = (
+                " - a value that starts with a quote must end with it: put the whole text in the other"
+                """ kind of quotes ('"Nike" and ...') or start it with a word"""
+            )
+        elif _BARE_STAR.search(here):
+            hint = ' - a bare * is YAML syntax: write it in quotes, "*"'
+
         raise BankError(f"{path}:{line}: YAML error: {what}{hint}") from None
     except yaml.YAMLError as e:
         raise BankError(f"{path}: YAML error: {str(e).splitlines()[0]}") from None

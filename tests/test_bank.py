@@ -367,9 +367,33 @@ def test_an_item_made_of_parts(mini_bank: Path, tmp_path: Path) -> None:
     answer = tmp_path / "a.md"
     answer.write_text("## Model\nA pairwise loss.\n")
     out = runner.invoke(app, ["score", "--bank", str(mini_bank), "toy-ranker", str(answer)], env={"COLUMNS": "150"})
-    assert "partly there: you made a pairwise loss; still missing: a listwise metric" in out.stdout
+    assert "partly there - made: a pairwise loss; missing: a listwise metric" in out.stdout
     # one part is no point made of parts; a part needs signals
     r.write_text(r.read_text().replace("      a listwise metric: [ndcg, mrr]\n", ""))
     assert any("'parts' must name at least two parts" in p for p in bank.validate([mini_bank]).problems)
     r.write_text(r.read_text().replace("      a pairwise loss: [pairwise loss, bpr]\n", "      a: []\n      b: [x y]\n"))
     assert any("'a' must be a non-empty list of signals" in p for p in bank.validate([mini_bank]).problems)
+
+
+def test_notes_and_messages_an_author_needs(mini_bank: Path) -> None:
+    """Found by a bank author in a user trial: each mistake gets a line that says what to do."""
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    text = r.read_text()
+    # replaces in a bank without common.yaml, and a one-word signal, are notes, not problems
+    r.write_text(text.replace("  - id: ndcg\n", "  - id: ndcg\n    replaces: [c-metrics]\n").replace("bpr]", "bpr, model]"))
+    found = bank.validate([mini_bank])
+    assert found.problems == []
+    assert any("'ndcg' replaces 'c-metrics', but this bank has no common.yaml: nothing is replaced" in n for n in found.notes)
+    assert any("'pairwise' has the signal 'model', one common word that credits almost any answer" in n for n in found.notes)
+    # an item with neither signals nor parts is told about both
+    r.write_text(text.replace("    signals: [pairwise loss, bpr]\n", ""))
+    assert any("rubric item is missing 'signals' (or 'parts')" in p for p in bank.validate([mini_bank]).problems)
+    # a value that starts with a quote and goes on, and a bare * for common.yaml's question
+    r.write_text(text.replace("why: Ranking is about order.", 'why: "Order" is what ranking is about.'))
+    problems = bank.validate([mini_bank]).problems
+    assert any("a value that starts with a quote must end with it" in p for p in problems), problems
+    _write(mini_bank, "rubrics/common.yaml", "question: *\nitems: []\n")
+    assert any('a bare * is YAML syntax: write it in quotes, "*"' in p for p in bank.validate([mini_bank]).problems)
+    _write(mini_bank, "rubrics/common.yaml", 'question: "*"\nitems:\n  - {id: c-metrics, stage: model, text: t, signals: [x y], why: w}\n')
+    r.write_text(text.replace("  - id: ndcg\n", "  - id: ndcg\n    replaces: [c-metrics, c-metrics]\n"))
+    assert any("'ndcg' lists 'c-metrics' twice in replaces" in p for p in bank.validate([mini_bank]).problems)

@@ -44,7 +44,11 @@ def test_json_contract(tmp_path: Path) -> None:
     for it in data["items"]:
         # the contract's fields, plus "signal": which rubric signal found the evidence, and
         # "check": found by that signal alone (worth a look)
-        assert set(it) == {"id", "text", "stage", "hit", "evidence", "found_in", "weight", "level", "signal", "check"}
+        assert set(it) == {
+            "id", "text", "stage", "hit", "evidence", "found_in", "weight", "level", "signal", "check",
+            "rejected", "partly",
+        }  # fmt: skip
+        assert it["rejected"] is None or not it["hit"]
         assert (it["evidence"] is not None) == it["hit"] == (it["signal"] is not None)
         assert it["hit"] or not it["check"]
     hit = {i["id"]: i for i in data["items"] if i["hit"]}

@@ -539,3 +539,12 @@ def test_the_result_names_corrections_and_stages_cut_off_by_strict_timing() -> N
     assert "- point a _(ticked by you)_" in md and "_(the scorer credited it; you unticked it)_" in md
     assert "| time up |" in md
 
+
+
+def test_scaled_budgets_are_whole_seconds_that_add_up_to_the_minutes_asked_for() -> None:
+    from mlsd_drill.session import whole_seconds
+
+    raw = [m * 60 * 5 / 45 for m in (14, 10, 8, 8, 5)]  # --minutes 5 on a 45-minute question
+    assert whole_seconds(raw) == [93, 67, 54, 53, 33] and sum(whole_seconds(raw)) == 300  # not 04:59
+    assert whole_seconds([300.0, 600.0]) == [300, 600]
+    assert whole_seconds([0.2, 0.2]) == [1, 1]  # every stage keeps a second

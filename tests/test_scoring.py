@@ -208,8 +208,10 @@ def test_a_point_made_of_parts_needs_every_part() -> None:
     # one part: missed, and the result says which part is there
     half = score(parse_markdown("## Model\nWe split by time."), r).items[0]
     assert not half.hit and half.partly == ("a split by time",)
-    # the whole point in one word still counts on its own
+    # the whole point in one word still counts on its own; with every part made too, it is sure
     assert score(parse_markdown("## Data\nNo leakage."), r).items[0].hit
+    sure = score(parse_markdown("## Data\nNo leakage: point in time joins, and we split by time."), r).items[0]
+    assert sure.hit and not sure.check
 
 
 def test_a_hedge_is_not_the_word_it_grew_from() -> None:

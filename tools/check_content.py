@@ -1,6 +1,7 @@
 """Score each case study's reference notes, and a shallow answer, with the real engine.
 
-Usage: python tools/check_content.py [ID ...]
+Usage: python tools/check_content.py [--bank DIR] [ID ...]
+(--bank: check your own bank instead of the bundled one.)
 A question passes when its reference notes earn at least 85% of the rubric
 weight and the shallow answer at most 30%. Missed items are listed so that
 signals or notes can be fixed.
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mlsd_drill import bank as bank_mod  # noqa: E402
+from mlsd_drill.errors import BankError  # noqa: E402
 from mlsd_drill.model import STAGES, Answer, Section  # noqa: E402
 from mlsd_drill.scoring import score  # noqa: E402
 
@@ -28,14 +30,27 @@ SHALLOW = {
 
 
 def main() -> int:
-    b = bank_mod.load([ROOT])
+    args = sys.argv[1:]
+    where = ROOT
+    if args[:1] == ["--bank"] and len(args) > 1:
+        where, args = Path(args[1]), args[2:]
+    b = bank_mod.load([where])
     for w in b.warnings:
         print("WARNING", w)
-    ids = sys.argv[1:] or sorted(b.questions)
+    ids = args or sorted(b.questions)
     failed = 0
     for qid in ids:
-        q = b.questions[qid]
-        rubric = b.rubric_for(qid)
+        q = b.questions.get(qid)
+        if q is None:
+            print(f"FAIL {qid}: no such question in {where}")
+            failed += 1
+            continue
+        try:
+            rubric = b.rubric_for(qid)
+        except BankError as e:
+            print(f"FAIL {qid}: {e}")
+            failed += 1
+            continue
         ref = Answer(tuple(Section(s, q.reference.get(s, "")) for s in STAGES))
         r = score(ref, rubric)
         shallow = score(Answer.from_stages(SHALLOW), rubric)
