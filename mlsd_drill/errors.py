@@ -35,9 +35,15 @@ class UnknownQuestion(MlsdError):
             import difflib
 
             close = difflib.get_close_matches(qid, known, n=1)
+            # a part of an id ("fraud", "eta") is what people type: the one id that holds it
+            holding = [k for k in known if qid.lower() in k.split("-") or k.startswith(qid.lower())]
+            if not close and len(holding) == 1:
+                close = holding
             if close:
                 self.close = close[0]
                 hint = f" (did you mean '{close[0]}'?)"
+            elif 1 < len(holding) <= 3:
+                hint = " (did you mean " + " or ".join(f"'{k}'" for k in holding) + "?)"
         super().__init__(f"unknown question '{qid}'{hint}; `mlsd list` shows them")
 
 

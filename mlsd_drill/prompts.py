@@ -67,7 +67,11 @@ def toolbar_parts(view: StageView, spent: float, width: int = 120) -> list[tuple
     total_style = "class:toolbar.over" if interview_left < 0 else "class:toolbar"
     total = (total_style, f" interview {clock_text(interview_left)} ")
     with_total = _with_keys([*parts, total], width)
-    if with_total[-1][0] == "class:toolbar.keys" or _with_keys(parts, width)[-1][0] != "class:toolbar.keys":
+    if (
+        left < 0  # behind time: the whole interview's clock matters most
+        or with_total[-1][0] == "class:toolbar.keys"
+        or _with_keys(parts, width)[-1][0] != "class:toolbar.keys"
+    ):
         return with_total
     return _with_keys(parts, width)  # a narrow screen: how to submit matters more than the total
 
@@ -161,7 +165,7 @@ class TerminalPrompter:
             self.out.print(Rule(Text(title, style="bold cyan"), align="left"))
             self.out.print(report.literal(report.reflow(view.prompt)))
             if view.already > 0:
-                self.out.print(Text(f"Resumed: {clock_text(view.already)} already used here.", style="dim"))
+                self.out.print(Text(f"Already used on this stage: {clock_text(view.already)}.", style="dim"))
         return answer_box(view, clock, on_draft, self.out, pt_input=self.pt_input, pt_output=self.pt_output)
 
     def confirm_pause(self) -> bool:
@@ -269,10 +273,23 @@ class TerminalPrompter:
         return ListOutcome(frozenset(picked), how["how"])
 
     def final(self, rep: DrillReport) -> None:
+        from rich.text import Text
+
         from mlsd_drill.drills import to_record
 
-        for part in report.session_result(to_record(rep), rep.question.reference):
+        rec = to_record(rep)
+        for part in report.session_result(rec, rep.question.reference):
             self.out.print(part)
+        # the missed points and reference notes push the result table far up: recap it here
+        level = report.LEVEL_NAMES.get(rec.level, rec.level) + " bar met" if rec.level else "below the mid-level bar"
+        missed = sum(1 for i in rec.items if not i["self_hit"])
+        self.out.print(
+            Text(
+                f"\nIn short: {rec.self_score:.0f}% self-scored ({rec.auto_score:.0f}% by the scorer), {level}, "
+                f"{missed} point{'s' if missed != 1 else ''} missed; the table is under 'Result' above.",
+                style="bold",
+            )
+        )
 
     def notice(self, text: str, style: str = "bold yellow") -> None:
         from rich.text import Text
@@ -503,9 +520,11 @@ def answer_box(
         state["how"] = "interrupt"
         event.app.exit(result=event.app.current_buffer.text)
 
+    # Ctrl-D deletes the character under the cursor, as in a shell: it had submitted the
+    # stage, with no undo, and prompt_toolkit's own Ctrl-D on an empty box ends input
     @kb.add("c-d")
-    def _submit(event: Any) -> None:
-        event.app.exit(result=event.app.current_buffer.text)
+    def _delete_forward(event: Any) -> None:
+        event.current_buffer.delete(1)
 
     @kb.add("c-t")
     def _hint(event: Any) -> None:
@@ -573,7 +592,10 @@ def answer_box(
     # under the box (Q for question; prompt_toolkit's quoted insert is of no use here)
     @kb.add("c-q")
     def _question(event: Any) -> None:
-        tell(f"{'Interviewer' if view.followup else 'Question'}: {' '.join(view.prompt.split())}")
+        stage_q = f"{'Interviewer' if view.followup else 'Question'}: {' '.join(view.prompt.split())}"
+        case = f"Case study: {' '.join(view.question.prompt.split())}"
+        # pressed again: the whole case study, then the note goes away
+        state["notice"] = {stage_q: case, case: None}.get(state["notice"], stage_q)
 
     @kb.add("c-z")
     def _no_suspend(event: Any) -> None:
@@ -667,8 +689,17 @@ def answer_box(
         sys.stdout.write(f"› {view.text}")
         sys.stdout.flush()
 
+        shown = {"length": len(view.text)}
+
         def echo(buffer: Any) -> None:
-            sys.stdout.write(buffer.document.text_before_cursor[-1:])
+            # a deletion rubs out on screen ("\b \b"), where prompt_toolkit's dumb prompt printed
+            # the character before the cursor again ("10k TPSS" then Backspace read "10k TPSSS")
+            length = len(buffer.text)
+            if length < shown["length"]:
+                sys.stdout.write("\b \b" * (shown["length"] - length))
+            else:
+                sys.stdout.write(buffer.document.text_before_cursor[-(length - shown["length"]) or -1 :])
+            shown["length"] = length
             sys.stdout.flush()
 
         session.default_buffer.on_text_changed += echo

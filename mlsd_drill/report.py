@@ -45,7 +45,19 @@ def console(stderr: bool = False) -> Console:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise SystemExit(0)
 
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # rich takes any TERM=dumb terminal to be 80 columns wide; ask the terminal (or COLUMNS).
+    # Tabs are four columns, as the answer box shows them.
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False, width=_dumb_width(), tab_size=4)
+
+
+def _dumb_width() -> int | None:
+    """The real width of a TERM=dumb terminal (None: let rich measure as usual)."""
+    import os
+    import shutil
+
+    if os.environ.get("TERM", "").lower() not in ("dumb", "unknown"):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def literal(text: str, style: str = "") -> Text:
@@ -240,6 +252,26 @@ def bar(percent: float, width: int = 20) -> Text:
     return t
 
 
+class StageLabel:
+    """A stage's name in a table: the full title where the column has room, else the short
+    name ("Clarify requirements and scale" broke into four lines at 50 columns)."""
+
+    def __init__(self, stage: str, style: str = "") -> None:
+        self.full = STAGE_TITLES.get(stage, stage)
+        self.short = stage.capitalize()
+        self.style = style
+
+    def __rich_measure__(self, console: Console, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement(len(self.short), len(self.full))
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        from rich.text import Text
+
+        yield Text(self.full if len(self.full) <= options.max_width else self.short, style=self.style)
+
+
 class Bar:
     """A score bar as wide as its table column allows (up to 20 cells): on a narrow screen a
     shorter bar, not a cut one ending in '…' that makes 73% and 88% look the same."""
@@ -275,7 +307,7 @@ def score_summary(result: ScoreResult, title: str | None = None) -> list[Rendera
     t.add_column(justify="right")
     for st in STAGES:
         if st in result.stages:
-            t.add_row(STAGE_TITLES[st], Bar(result.stages[st]), f"{result.stages[st]:.0f}%")
+            t.add_row(StageLabel(st), Bar(result.stages[st]), f"{result.stages[st]:.0f}%")
     return [Hanging(Text(""), head), level_verdict(result), Text(""), t]
 
 
@@ -493,7 +525,7 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         t.add_column(col, justify="left" if col == "stage" else "right")
     for s in rec.stages:
         row: list[Any] = [
-            STAGE_TITLES.get(s["stage"], s["stage"]),
+            StageLabel(s["stage"]),
             _pct(s.get("auto_pct")),
             _pct(s.get("self_pct")),
         ]
@@ -514,7 +546,8 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         total += [mmss(used), mmss(budget), _overtime(over)]
     t.add_row(*total)
     out.append(t)
-    for note in (_followup_note(rec), _timing_note(rec)):
+    rated = f"You rated it '{RATINGS[rec.rating]}'." if getattr(rec, "rating", None) in RATINGS else None
+    for note in (_followup_note(rec), _timing_note(rec), rated):
         if note:
             out.append(Text(note, style="dim"))
     level = level_text(rec.level)
@@ -590,7 +623,7 @@ def history_table(rows: list[Any], width: int = 120) -> RenderableType:
     t = _table()
     # a narrow terminal keeps which question and how it went, and leaves out the rest
     cols = ["#", "when (UTC)", "question", "kind", "auto", "self", "level", "rating"]
-    if width < 60:
+    if width < 72:
         cols = ["#", "when (UTC)", "question", "self"]
     elif width < 80:
         cols = ["#", "when (UTC)", "question", "auto", "self", "level"]
@@ -601,7 +634,7 @@ def history_table(rows: list[Any], width: int = 120) -> RenderableType:
     for n, r in enumerate(rows, 1):
         cells = {
             "#": str(n),
-            "when (UTC)": r["ended_at"][5 if width < 60 else 0 : 16].replace("T", " "),  # no year when narrow
+            "when (UTC)": r["ended_at"][5 if width < 72 else 0 : 16].replace("T", " "),  # no year when narrow
             "question": literal(r["question_id"]),
             "kind": r["kind"],
             "auto": _pct(r["auto_score"]),
@@ -670,7 +703,7 @@ def stats_view(s: Any) -> list[RenderableType]:
     )
     for st, vals in s.per_stage.items():
         t.add_row(
-            STAGE_TITLES[st], Text(sparkline(vals), style="cyan"), _pct(s.stage_avg[st]), _pct(vals[-1])
+            StageLabel(st), Text(sparkline(vals), style="cyan"), _pct(s.stage_avg[st]), _pct(vals[-1])
         )
     out += [Text(""), Text("Score trend (self-score, oldest → newest)", style="italic"), t]
 
@@ -702,7 +735,7 @@ def stats_view(s: Any) -> list[RenderableType]:
         for st, v in s.time.items():
             share, used = v["share_over"], v.get("used_share", 0.0)
             row: list[Any] = [
-                STAGE_TITLES[st],
+                StageLabel(st),
                 mmss(v["avg_elapsed"]),
                 Text(f"{used * 100:.0f}%", style="red" if used > 1 else ""),
                 mmss(v["avg_overtime"]),

@@ -50,6 +50,9 @@ def test_show_unknown_question_suggests_close_match() -> None:
     result = runner.invoke(app, ["show", "fraud-detectoin"])
     assert result.exit_code == 2
     assert "did you mean 'fraud-detection'" in result.stderr
+    # a part of an id, as people type it: the id that holds it, or the few that do
+    assert "did you mean 'fraud-detection'" in runner.invoke(app, ["show", "fraud"]).stderr
+    assert "did you mean 'ecommerce-search-ranking' or 'visual-image-search'" in runner.invoke(app, ["show", "search"]).stderr
     assert "Traceback" not in result.output
 
 

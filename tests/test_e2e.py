@@ -100,6 +100,7 @@ def finish_end_screens(child, first: int = 1) -> None:  # type: ignore[no-untype
         child.expect(f"Self-score {n}/5")
         time.sleep(0.3)
         child.send("\r")
+    child.expect(r"In short: \d+% self-scored \(\d+% by the scorer\)")  # a recap by the rating question
     child.expect("How did it go")
     time.sleep(0.3)
     child.send("\r")
@@ -214,6 +215,10 @@ def test_a_dumb_terminal_saves_as_you_type_and_asks_before_quitting(mlsd_bin: st
     child.expect("› ")
     type_text(child, "Advertisers pay per click.")
     child.expect("per click")  # echoed as typed
+    child.send("x")
+    child.expect("x")
+    child.send("\x7f")  # Backspace rubs the letter out on screen too
+    child.expect("\x08 \x08")
     time.sleep(2.5)
     state = json.loads(next((Path(env["MLSD_DRILL_HOME"]) / "drafts").glob("*.json")).read_text())
     assert state["stages"][0]["text"] == "Advertisers pay per click."

@@ -86,10 +86,11 @@ def test_the_toolbar_fits_the_terminal_in_overtime() -> None:
         assert len(text) <= width and "over time" in text
         shown[width] = text
     assert "Esc⏎ submit" in shown[80] and "interview" in shown[80]
-    # where both do not fit, how to submit comes before the whole interview's clock ...
-    assert "Esc⏎ submit" in shown[60] and "interview" not in shown[60]
-    # ... and where the keys cannot fit at all, the interview clock stays
-    assert "interview" in shown[50]
+    # in overtime the whole interview's clock stays, even where the keys then do not fit ...
+    assert all("interview" in text for text in shown.values())
+    # ... while on time, on a narrow screen, how to submit comes first
+    on_time = "".join(t for _, t in toolbar_parts(view(interview_spent=2000.0), 30, 50))
+    assert "Esc⏎ submit" in on_time and "interview" not in on_time
 
 
 def test_no_timer_shows_time_used_only() -> None:
@@ -127,6 +128,11 @@ def test_esc_a_pause_then_enter_still_submits() -> None:
     # typing after the Esc takes it back: Enter is a new line again
     out = run_box_paced([(0, "abc\x1b"), (1.0, "d"), (0.2, "\r"), (0.2, "e\x1b\r")], view(), FakeClock())
     assert out.text == "abcd\ne"
+
+
+def test_ctrl_d_deletes_forward_and_never_submits() -> None:
+    out = run_box("abcd\x02\x02\x04\x04\x04 more\x1b\r", view(), FakeClock())  # back two, delete three
+    assert out.how == "submit" and out.text == "ab more"
 
 
 def test_tab_is_typed_and_ctrl_z_changes_nothing() -> None:

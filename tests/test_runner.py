@@ -532,6 +532,10 @@ def test_the_result_names_corrections_and_stages_cut_off_by_strict_timing() -> N
     row = next(line for line in text.splitlines() if "Clarify" in line)
     assert "time up" in row
     assert "Timed to 5 minutes in all. Strict: 1 of 2 stages was submitted when its time ran out." in text
+    rated = io.StringIO()
+    for part in report.session_result(SimpleNamespace(**{**vars(rec), "rating": 2})):
+        Console(file=rated, width=100).print(part)
+    assert "You rated it 'hard'." in rated.getvalue()  # as `mlsd review` shows it
     assert "You ticked 1 the scorer missed" in text and "point a" in text
     assert "the scorer credited this; you unticked it" in text
     md = report.export_markdown(SimpleNamespace(**vars(rec), question_id="q", difficulty="easy", tags=[],
