@@ -376,7 +376,6 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                         row[p] = _ONE
             # two words written for one ("fall back" for "fallback"): only words that
             # begin some signal stem can start such a pair, and a hedge ends none
-            # ("label definitely" is no "labeldefinit(ion)")
             # ("label definitely" is no "labeldefinit(ion)"); an inflected first word joins
             # by its stem ("falls back", "rolled out" for "fallback", "rollout")
             if p < last and words[p + 1] not in HEDGES:
@@ -715,30 +714,14 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
     memo: dict[str, _Hits] = {}
     for ci in compiled.items:
         found, rejected = _match_item(ci, index, sentences, memo)
-        if not found and ci.parts:
-            # a point made of parts is made when every part is, each anywhere in the answer
-            made = [(name, got) for name, part in ci.parts if (got := _match_item(part, index, sentences, memo)[0])]
-            if len(made) == len(ci.parts):
-                best = sorted({i for _, (sents, _, _) in made for i in sents})
-                results.append(
-                    ItemResult(
-                        ci.item,
-                        True,
-                        evidence=" ... ".join(sentences[i].text for i in best),
-                        found_in=sentences[made[0][1][0][0]].stage,
-                        signal=" & ".join(
-                            " + ".join(part.item.signals[k]) for (_, part), (_, (_, k, _)) in zip(ci.parts, made, strict=True)
-                        ),
-                        check=True,  # gathered from several places: worth a look
-                    )
-                )
-                continue
-            if made:
-                said_no = sentences[rejected].text if rejected is not None else None
-                results.append(ItemResult(ci.item, False, rejected=said_no, partly=tuple(name for name, _ in made)))
-                continue
-        if found and found[2] < 2 and ci.parts and all(_match_item(part, index, sentences, memo)[0] for _, part in ci.parts):
-            found = (found[0], found[1], 2)  # every part made too: the whole point is sure
+        said_no = sentences[rejected].text if rejected is not None else None
+        # a point made of parts is made when every part is, each anywhere in the answer
+        made = (
+            [(name, got) for name, part in ci.parts if (got := _match_item(part, index, sentences, memo)[0])]
+            if ci.parts and (not found or found[2] < 2)
+            else []
+        )
+        every_part = bool(ci.parts) and len(made) == len(ci.parts)
         if found:
             best, k, ways = found
             results.append(
@@ -748,17 +731,24 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
                     evidence=" ... ".join(sentences[i].text for i in best),
                     found_in=sentences[best[0]].stage,
                     signal=" + ".join(ci.item.signals[k]),
-                    check=ways < 2,
+                    check=ways < 2 and not every_part,  # every part made too: the point is sure
                 )
             )
-        else:
+        elif every_part:
+            best = sorted({i for _, (sents, _, _) in made for i in sents})
+            signals = [" + ".join(part.item.signals[got[1]]) for (_, part), (_, got) in zip(ci.parts, made, strict=True)]
             results.append(
                 ItemResult(
                     ci.item,
-                    False,
-                    rejected=sentences[rejected].text if rejected is not None else None,
+                    True,
+                    evidence=" ... ".join(sentences[i].text for i in best),
+                    found_in=sentences[made[0][1][0][0]].stage,
+                    signal=" & ".join(signals),
+                    check=True,  # gathered from several places: worth a look
                 )
             )
+        else:
+            results.append(ItemResult(ci.item, False, rejected=said_no, partly=tuple(name for name, _ in made)))
     return summarise(rubric.question, results, answer.word_count)
 
 
