@@ -512,6 +512,7 @@ def answer_box(
         "told": False,
         "notice": None,  # a line under the toolbar: the last hint, or a word about a key
         "armed": None,  # when a lone Esc was pressed: Enter soon after still submits
+        "asked": False,  # a dumb terminal: Ctrl-Q last printed the stage's question
     }
     kb = KeyBindings()
 
@@ -595,7 +596,12 @@ def answer_box(
         stage_q = f"{'Interviewer' if view.followup else 'Question'}: {' '.join(view.prompt.split())}"
         case = f"Case study: {' '.join(view.question.prompt.split())}"
         # pressed again: the whole case study, then the note goes away
-        state["notice"] = {stage_q: case, case: None}.get(state["notice"], stage_q)
+        next_note = {stage_q: case, case: None}.get(state["notice"] or "", stage_q)
+        if dumb:  # no toolbar: print it, the stage's question then the case study in turn
+            state["asked"] = not state["asked"]
+            tell(stage_q if state["asked"] else case)
+        else:
+            state["notice"] = next_note
 
     @kb.add("c-z")
     def _no_suspend(event: Any) -> None:
