@@ -261,15 +261,18 @@ class StageLabel:
         self.short = stage.capitalize()
         self.style = style
 
+    # every label of a column decides alike: full titles only where the longest one fits
+    LONGEST = max(len(t) for t in STAGE_TITLES.values())
+
     def __rich_measure__(self, console: Console, options: Any) -> Any:
         from rich.measure import Measurement
 
-        return Measurement(len(self.short), len(self.full))
+        return Measurement(len(self.short), self.LONGEST)
 
     def __rich_console__(self, console: Console, options: Any) -> Any:
         from rich.text import Text
 
-        yield Text(self.full if len(self.full) <= options.max_width else self.short, style=self.style)
+        yield Text(self.full if options.max_width >= self.LONGEST else self.short, style=self.style)
 
 
 class Bar:
