@@ -195,7 +195,7 @@ def check_marks() -> dict[str, list[int]]:
 def print_check_marks() -> None:
     rows = check_marks()
     rows["all"] = [sum(col) for col in zip(*rows.values(), strict=True)]
-    print('\ncredits marked "?" (found by a single signal) against the rest:')
+    print('\ncredits marked "?" (found by a single signal, or only under another stage) against the rest:')
     print(f"{'corpus':15} {'marked':>6} {'wrong':>6} {'others':>6} {'wrong':>6} {'wrong credits marked':>21}")
     for cname, (mr, mw, orr, ow) in rows.items():
         print(

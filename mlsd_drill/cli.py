@@ -500,8 +500,9 @@ def score_cmd(
     lines like "**Data**", "Serving:" or "3. Model" mark the stages. Text before
     the first heading counts for the whole answer but belongs to no stage.
 
-    A point marked ? was found by a single phrasing (--json: "check": true):
-    such credits are wrong more often, so they are the ones to check.
+    A point marked ? was found by a single phrasing or only under another stage's
+    heading (--json: "check": true): such credits are wrong more often, so they
+    are the ones to check.
 
     Example: mlsd score fraud-detection answer.md --json
     """

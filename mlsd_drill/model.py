@@ -192,8 +192,9 @@ class ItemResult:
     found_in: str | None = None  # stage section the evidence was in (None: outside any)
     rejected: str | None = None  # a sentence that named the point only to reject it
     signal: str | None = None  # the rubric signal that found the evidence ("a + b" for a list)
-    # credited through one of the item's signals only: such credits are wrong about four
-    # times as often as the rest (benchmarks/scoring_quality.py), so they are worth a look
+    # credited through one of the item's signals only, or found only under another stage's
+    # heading: such credits are wrong about four times as often as the rest
+    # (benchmarks/scoring_quality.py), so they are worth a look
     check: bool = False
     # a missed point made of parts: the names of the parts the answer did make
     partly: tuple[str, ...] = ()

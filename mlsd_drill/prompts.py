@@ -191,7 +191,8 @@ class TerminalPrompter:
         self.out.print(
             Text(
                 "Now go through the lists, one per stage: ticked items were found in your answer; those marked "
-                "(check?) were found by a single phrasing, which is wrong more often. Tick what you made but "
+                "(check?) were found by a single phrasing or under another stage, which is wrong more often. "
+                "Tick what you made but "
                 "the scorer missed, untick what it credited wrongly (space toggles, enter confirms).",
                 style="dim",
             )

@@ -401,11 +401,17 @@ def _shorten(text: str, limit: int = 220) -> str:
 
 
 def check_legend(n: int) -> str:
-    """What a "?" credit means (measured in benchmarks/scoring_quality.py: about one in five
-    credits found by a single signal is wrong, against one in twenty of the rest)."""
+    """What a "?" credit means (measured in benchmarks/scoring_quality.py: about one in four
+    such credits is wrong, against one in twenty of the rest)."""
     if n == 1:
-        return "The one marked ? was found by a single phrasing, which is wrong more often: check it."
-    return f"The {n} marked ? were found by a single phrasing, which is wrong more often: check them."
+        return (
+            "The one marked ? was found by a single phrasing or under another stage, which is wrong more "
+            "often: check it."
+        )
+    return (
+        f"The {n} marked ? were found by a single phrasing or under another stage, which is wrong more "
+        "often: check them."
+    )
 
 
 def score_report(result: ScoreResult, title: str | None = None) -> list[RenderableType]:

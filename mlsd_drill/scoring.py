@@ -731,7 +731,9 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
                     evidence=" ... ".join(sentences[i].text for i in best),
                     found_in=sentences[best[0]].stage,
                     signal=" + ".join(ci.item.signals[k]),
-                    check=ways < 2 and not every_part,  # every part made too: the point is sure
+                    # less sure: made through one signal only (unless every part is made too), or
+                    # only under another stage's heading - each wrong about four times as often
+                    check=(ways < 2 and not every_part) or sentences[best[0]].stage not in (None, ci.item.stage),
                 )
             )
         elif every_part:
