@@ -629,22 +629,19 @@ _GENERIC_WORDS = frozenset(
 
 def _author_notes(bank: Bank) -> list[str]:
     """What is not wrong but is probably not what the author meant."""
-    notes: list[str] = []
+    sources: list[tuple[Sequence[Item], Path | str, bool]] = []  # items, where, bank has common items
     for r in bank.rubrics.values():
         q = bank.questions.get(r.question)
-        common = bank.common.get(q.bank, ()) if q is not None and q.bank is not None else ()
-        where = r.source or r.question
-        for it in r.items:
-            for cid in it.replaces:
-                if not common:
+        sources.append((r.items, r.source or r.question, q is not None and q.bank in bank.common))
+    sources += [(items, d / "rubrics" / COMMON_FILE, True) for d, items in bank.common.items()]
+    notes: list[str] = []
+    for items, where, has_common in sources:
+        for it in items:
+            if it.replaces and not has_common:
+                for cid in it.replaces:
                     notes.append(f"{where}: '{it.id}' replaces '{cid}', but this bank has no common.yaml: nothing is replaced")
-    for r_items, where in [(r.items, r.source or r.question) for r in bank.rubrics.values()] + [
-        (items, d / "rubrics" / COMMON_FILE) for d, items in bank.common.items()
-    ]:
-        for it in r_items:
             for sig in [*it.signals, *(s for _, sigs in it.parts for s in sigs)]:
-                words = [a.strip().lower() for a in sig[0].split("|")] if len(sig) == 1 else []
-                for w in words:
+                for w in [a.strip().lower() for a in sig[0].split("|")] if len(sig) == 1 else []:
                     if w in _GENERIC_WORDS:
                         notes.append(f"{where}: '{it.id}' has the signal '{w}', one common word that credits almost any answer")
     return notes
