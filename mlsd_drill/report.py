@@ -99,6 +99,11 @@ def reflow(text: str) -> str:
 # --------------------------------------------------------------------------- questions
 
 
+def _signals_json(signals: Iterable[tuple[str, ...]]) -> list[Any]:
+    """Signals as a bank file writes them: a phrase, or a list of phrases."""
+    return [list(s) if len(s) > 1 else s[0] for s in signals]
+
+
 def question_json(q: Question, rubric: Rubric | None) -> dict[str, Any]:
     from mlsd_drill.catalog import question_row
 
@@ -117,12 +122,8 @@ def question_json(q: Question, rubric: Rubric | None) -> dict[str, Any]:
                 "text": i.text,
                 "weight": i.weight,
                 "level": i.level,
-                "signals": [list(s) if len(s) > 1 else s[0] for s in i.signals],
-                **(
-                    {"parts": {name: [list(s) if len(s) > 1 else s[0] for s in sigs] for name, sigs in i.parts}}
-                    if i.parts
-                    else {}
-                ),
+                "signals": _signals_json(i.signals),
+                **({"parts": {name: _signals_json(sigs) for name, sigs in i.parts}} if i.parts else {}),
                 **({"replaces": list(i.replaces)} if i.replaces else {}),
                 "why": i.why,
                 "common": i.common,
