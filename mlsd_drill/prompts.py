@@ -165,15 +165,17 @@ class TerminalPrompter:
             self.out.print(Rule(Text(title, style="bold cyan"), align="left"))
             self.out.print(report.literal(report.reflow(view.prompt)))
             if view.already > 0:
-                self.out.print(Text(f"Already used on this stage: {clock_text(view.already)}.", style="dim"))
+                used = int(view.already)  # down, as the time left rounds up: the two add up to the budget
+                self.out.print(Text(f"Already used on this stage: {used // 60:02d}:{used % 60:02d}.", style="dim"))
         return answer_box(view, clock, on_draft, self.out, pt_input=self.pt_input, pt_output=self.pt_output)
 
     def confirm_pause(self) -> bool:
         import questionary
 
         try:
+            # auto_enter off: "n" then Enter is a habit, and the Enter went into the answer box
             answer = questionary.confirm(
-                "Save and quit? (mlsd resume continues here)", default=True
+                "Save and quit? (mlsd resume continues here)", default=True, auto_enter=False
             ).unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             return True

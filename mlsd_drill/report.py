@@ -440,7 +440,7 @@ def score_report(result: ScoreResult, title: str | None = None) -> list[Renderab
 def mmss(seconds: float | None) -> str:
     if seconds is None:
         return "-"
-    s = round(seconds)
+    s = int(seconds + 0.5)  # half up: stats' 12.5 s average and review's 12.527 s both read 00:13
     return f"{s // 60:02d}:{s % 60:02d}"
 
 
@@ -510,6 +510,11 @@ def _stage_totals(rec: Any) -> tuple[int, int, int]:
     )
 
 
+def _costliest_first(item: dict[str, Any]) -> tuple[int, int]:
+    """Missed points in the order the result, review and export list them."""
+    return -item["weight"], STAGES.index(item["stage"]) if item["stage"] in STAGES else len(STAGES)
+
+
 def _followup_note(rec: Any) -> str | None:
     """How long the follow-ups took, which the stage times leave out."""
     followups = [s["followup_elapsed"] for s in rec.stages if s.get("followup_elapsed") is not None]
@@ -569,7 +574,7 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
         out.append(Text(f"\nYou ticked {len(ticked)} the scorer missed", style="bold"))
         out += [checklist_line(True, i["text"], i["stage"], i["weight"], i["level"]) for i in ticked]
     missed = [i for i in rec.items if not i["self_hit"]]
-    missed.sort(key=lambda i: (-i["weight"], STAGES.index(i["stage"]) if i["stage"] in STAGES else 9))
+    missed.sort(key=_costliest_first)
     if missed:
         out.append(Text(f"\nWhat you missed ({len(missed)}), costliest first", style="bold red"))
         for i in missed:
@@ -762,6 +767,22 @@ def stats_view(s: Any) -> list[RenderableType]:
     return out
 
 
+_MD_BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+[.)])\s")
+
+
+def _md_lines(text: str) -> str:
+    """An answer as typed, in Markdown: a line break inside a paragraph becomes a hard break
+    (a trailing backslash), or a renderer joins "...under 50 ms." and "Freshness: hourly" into
+    one line. Lines that start a list item, quote, table row or heading break on their own."""
+    lines = text.strip().split("\n")
+    out = []
+    for k, line in enumerate(lines):
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        joined = line.strip() and nxt.strip() and not _MD_BLOCK_START.match(nxt) and not line.endswith("\\")
+        out.append(line.rstrip() + ("\\" if joined else ""))
+    return "\n".join(out)
+
+
 def export_markdown(rec: Any) -> str:
     """A readable write-up of one session, fit to paste into notes."""
     lines = [f"# {rec.title}", ""]
@@ -816,14 +837,14 @@ def export_markdown(rec: Any) -> str:
             "",
             f"## {STAGE_TITLES.get(s['stage'], s['stage'])}",
             "",
-            (s.get("answer") or "").strip() or "_(nothing written)_",
+            _md_lines(s.get("answer") or "") or "_(nothing written)_",
         ]
         if s.get("followup_ask"):
             lines += [
                 "",
                 f"> **Interviewer:** {s['followup_ask']}",
                 "",
-                (s.get("followup_reply") or "").strip() or "_(no reply)_",
+                _md_lines(s.get("followup_reply") or "") or "_(no reply)_",
             ]
     missed = [i for i in rec.items if not i["self_hit"]]
     covered = [i for i in rec.items if i["self_hit"]]
@@ -831,7 +852,7 @@ def export_markdown(rec: Any) -> str:
     lines += ["", f"## Covered ({len(covered)} of {len(rec.items)})", ""]
     lines += [f"- {i['text']}" + (" _(ticked by you)_" if i in ticked else "") for i in covered] or ["_(none)_"]
     lines += ["", f"## Missed ({len(missed)})", ""]
-    for i in sorted(missed, key=lambda i: -i["weight"]):
+    for i in sorted(missed, key=_costliest_first):
         by_you = " _(the scorer credited it; you unticked it)_" if i in unticked else ""
         lines.append(f"- **{i['text']}** ({i['stage']}, weight {i['weight']}, {i['level']}){by_you}: {i['why']}")
     return "\n".join(lines).rstrip() + "\n"

@@ -193,6 +193,25 @@ def test_ctrl_c_then_resume(mlsd_bin: str, env: dict[str, str]) -> None:
     assert state["minutes"] == 30  # the options came back without repeating them
 
 
+def test_no_then_enter_at_the_pause_prompt_continues_without_a_stray_line(mlsd_bin: str, env: dict[str, str]) -> None:
+    child = spawn(mlsd_bin, ["drill", "ad-click-prediction"], env)
+    child.expect("left")
+    type_text(child, "Advertisers pay per click")
+    time.sleep(0.2)
+    child.sendcontrol("c")
+    child.expect("Save and quit")
+    child.send("n")
+    time.sleep(0.3)
+    child.send("\r")  # "n" then Enter, as people answer a (Y/n) question
+    child.expect("left")
+    type_text(child, ".")
+    child.send(ESC_ENTER)
+    child.expect("Interviewer:")
+    child.kill(signal.SIGKILL)
+    state = json.loads(next((Path(env["MLSD_DRILL_HOME"]) / "drafts").glob("*.json")).read_text())
+    assert state["stages"][0]["text"] == "Advertisers pay per click."  # the Enter did not land in the box
+
+
 def test_killed_drill_keeps_its_draft(mlsd_bin: str, env: dict[str, str]) -> None:
     child = spawn(mlsd_bin, ["drill", "ad-click-prediction"], env)
     child.expect("left")
@@ -236,7 +255,7 @@ def test_self_scoring_ticks_survive_ctrl_c_and_a_closed_terminal(mlsd_bin: str, 
     child.sendcontrol("c")
     child.expect("Save and quit")
     time.sleep(0.2)
-    child.send("n")  # carry on: the list comes back as it was left
+    child.send("n\r")  # carry on: the list comes back as it was left
     child.expect("Self-score 1/5")
     time.sleep(0.3)
     child.send("\r")

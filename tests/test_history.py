@@ -201,6 +201,13 @@ def test_export_markdown_is_readable(home: Path) -> None:
     assert "- Rated: good" in result.stdout and "- Drill: the question's own timing" in result.stdout
 
 
+def test_report_times_round_alike_and_markdown_keeps_line_breaks() -> None:
+    from mlsd_drill.report import _md_lines, mmss
+
+    assert mmss(12.5) == mmss(12.527) == "00:13"  # stats' rounded average and review's own time
+    assert _md_lines("Under 50 ms.\nFreshness: hourly.\n\n- a\n- b") == "Under 50 ms.\\\nFreshness: hourly.\n\n- a\n- b"
+
+
 def test_history_review_and_unknown_session(home: Path) -> None:
     with History() as h:
         h.add_session(record("old000", when="2026-10-01T10:00:00+00:00"))
