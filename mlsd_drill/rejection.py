@@ -1,8 +1,9 @@
 """Reading rejections: does a sentence turn down the point it names?
 
-Pure functions over `text.Sentence`. The scorer asks `rejects(sentence, start,
-end)` for a phrase found at content words [start, end) of a sentence that holds
-a possible cue (`Sentence.has_cue`). Two kinds of rejection are read:
+Functions over `text.Sentence` (each verdict is kept on the sentence). The scorer
+asks `rejects(sentence, start, end)` for a phrase found at content words [start,
+end) of a sentence that holds a possible cue (`Sentence.has_cue`). Two kinds of
+rejection are read:
 
 - a cue before the point, in its clause: "no velocity features", "I'd skip
   A/B testing", "not worried about a feedback loop"; unless it embraces a remedy
@@ -99,6 +100,16 @@ def rejects(sent: Sentence, start: int, end: int, own: Collection[int] = ()) -> 
     """Does the sentence reject content words [start, end)? Words at positions `own` are part
     of the point itself and reject nothing: the "never" of [declined, never learn] in "we never
     learn the outcome of transactions we declined"."""
+    if own:
+        return _rejects(sent, start, end, own)
+    # many signals of a rubric name the same words: each span is judged once per answer
+    got = sent.verdicts.get((start, end))
+    if got is None:
+        got = sent.verdicts[start, end] = _rejects(sent, start, end, own)
+    return got
+
+
+def _rejects(sent: Sentence, start: int, end: int, own: Collection[int]) -> bool:
     if sent.refused_from is not None and sent.content[start] >= sent.refused_from:
         return True  # "A random holdout? No - ..."
     verdict = _cue_before(sent, start, end, own)
@@ -252,8 +263,14 @@ def _closing_verdict(sent: Sentence, cl: int) -> bool:
     last = clause[-1]
     if last == cl or last - cl > 4 or any(c in sent.hard_breaks for c in range(cl + 1, last)):
         return False
-    tail = [w for w, c in zip(words, clause, strict=True) if c == last]
-    return len(tail) <= 3 and any(w in POST_REJECTIONS for w in tail)
+    tail: list[str] = []  # the last clause's words, read from the end (clause numbers only grow)
+    for k in range(len(words) - 1, -1, -1):
+        if clause[k] != last:
+            break
+        if len(tail) == 3:
+            return False  # a clause of its own, not a verdict
+        tail.append(words[k])
+    return any(w in POST_REJECTIONS for w in tail)
 
 
 def _dismissed_after_but(words: list[str], k: int) -> bool:

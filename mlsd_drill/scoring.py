@@ -147,8 +147,9 @@ class _Phrase:
     variants: list[Variant]
     surfaces: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
     words: frozenset[str] = frozenset()  # the phrase's own words (its own "not" rejects nothing)
-    anchors: frozenset[str] = frozenset()  # first stem of every variant: none in an answer, no match
+    anchors: frozenset[str] = frozenset()  # stems one of which any match needs: none in an answer, no match
     near: list[Variant] = field(default_factory=list)  # word-by-word forms tried in any order
+    by_first: dict[str, list[Variant]] = field(default_factory=dict)  # the variants, by their first stem
 
 
 @dataclass
@@ -165,9 +166,8 @@ class Compiled:
     deletes: dict[str, set[str]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # typo target form -> signal stem
     heads: set[str] = field(default_factory=set)  # every proper prefix of a signal stem
-    word_targets: dict[str, tuple[str, ...]] = field(
-        default_factory=dict
-    )  # word -> signal stems it counts as
+    # word -> the signal stems it counts as, and its forms that can begin a compound
+    word_targets: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pair_stems: dict[str, str] = field(default_factory=dict)  # two words written as one -> its stem
@@ -250,7 +250,12 @@ def _compile_phrase(phrase: str) -> _Phrase:
                 if v not in seen:
                     seen.add(v)
                     variants.append(v)
-    return _Phrase(phrase, variants, surfaces, frozenset(words_all), frozenset(v[0] for v in variants), near)
+    # a variant starts with its first stem; an any-order match needs its second too
+    anchors = frozenset(v[0] for v in variants) | {v[1] for v in near}
+    by_first: dict[str, list[Variant]] = {}
+    for v in variants:
+        by_first.setdefault(v[0], []).append(v)
+    return _Phrase(phrase, variants, surfaces, frozenset(words_all), anchors, near, by_first)
 
 
 def _deletes(word: str) -> set[str]:
@@ -334,16 +339,31 @@ _FUNCTION_STEMS = frozenset(
 
 # --------------------------------------------------------------------------- matching
 
-# stem -> sentence index -> content position -> lengths (in content words) of the
-# entries there (2 for two words written as one compound, "fall back" for "fallback")
-_Index = dict[str, dict[int, dict[int, tuple[int, ...]]]]
+class _Index(dict[str, dict[int, dict[int, tuple[int, ...]]]]):
+    """stem -> sentence index -> content position -> lengths (in content words) of the
+    entries there (2 for two words written as one compound, "fall back" for "fallback").
+
+    Also, made when first asked for, each stem's sentences as the bits of an int (the
+    sentences holding several stems are one AND), and the sentences that may reject something.
+    """
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        super().__init__()
+        self.masks: dict[str, int] = {}
+        self.cued = {si for si, sent in enumerate(sentences) if sent.has_cue}  # may reject something
+
+    def sentence_bits(self, st: str) -> int:
+        bits = self.masks.get(st)
+        if bits is None:
+            bits = self.masks[st] = sum(1 << si for si in self.get(st, ()))
+        return bits
+
 _ONE = (1,)
 
 
 def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
-    index: _Index = {}
-    targets_of = c.word_targets
-    heads = c.heads
+    index = _Index(sentences)
+    read = c.word_targets
     pairs = c.pair_stems
     figures = NUMBER in c.vocab
     for si, sent in enumerate(sentences):
@@ -352,12 +372,12 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
         last = len(stems) - 1
         for p, st in enumerate(stems):
             w = words[p]
-            targets = targets_of.get(w)
-            if targets is None:
-                targets = (st,) if st in c.vocab else _fuzzy(c, st, w)
-                if figures and numberish(w):
-                    targets += (NUMBER,)
-                targets_of[w] = targets
+            got = read.get(w)
+            if got is None:
+                got = read[w] = _read_word(c, w, st, figures)
+            if got is _NOTHING:
+                continue  # most words of an answer are in no signal
+            targets, firsts = got
             for t in targets:  # distinct stems: each stands at most once at (si, p)
                 if t == NUMBER:  # a figure, "50 k" or "thirty thousand", stands at its first word
                     if p == 0 or not numberish(words[p - 1]):
@@ -374,14 +394,10 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                         at[si] = {p: _ONE}
                     else:
                         row[p] = _ONE
-            # two words written for one ("fall back" for "fallback"): only words that
-            # begin some signal stem can start such a pair, and a hedge ends none
-            # ("label definitely" is no "labeldefinit(ion)"); an inflected first word joins
-            # by its stem ("falls back", "rolled out" for "fallback", "rollout")
-            if p < last and words[p + 1] not in HEDGES:
-                for first in (w, st) if st != w else (w,):
-                    if first not in heads:
-                        continue
+            # two words written for one ("fall back" for "fallback"); a hedge ends none
+            # ("label definitely" is no "labeldefinit(ion)")
+            if firsts and p < last and words[p + 1] not in HEDGES:
+                for first in firsts:
                     pair = first + words[p + 1]
                     joined = pairs.get(pair)
                     if joined is None:
@@ -393,21 +409,34 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
     return index
 
 
+def _read_word(c: Compiled, w: str, st: str, figures: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What an answer's word can stand for: the signal stems it counts as (itself, the
+    word it is a typo of, a figure), and the forms of it that can start two words
+    written as one - only words that begin some signal stem can, and an inflected
+    first word joins by its stem ("falls back", "rolled out" for "fallback", "rollout")."""
+    targets = (st,) if st in c.vocab else _fuzzy(c, st, w)
+    if figures and numberish(w):
+        targets += (NUMBER,)
+    firsts = tuple(f for f in ((w, st) if st != w else (w,)) if f in c.heads)
+    return (targets, firsts) if targets or firsts else _NOTHING
+
+
+_NOTHING: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
 def _shared_sentences(index: _Index, variant: Variant) -> list[int] | None:
-    """Sentences holding every stem of the variant (None when a stem is nowhere)."""
-    per = []
+    """Sentences holding every stem of the variant, in order (None when there are none)."""
+    bits = -1
     for st in variant:
-        entries = index.get(st)
-        if not entries:
+        bits &= index.sentence_bits(st)
+        if not bits:
             return None
-        per.append(entries)
-    per.sort(key=len)
-    common = set(per[0])
-    for entries in per[1:]:
-        common.intersection_update(entries)
-        if not common:
-            return None
-    return sorted(common)
+    out = []
+    while bits:
+        low = bits & -bits
+        out.append(low.bit_length() - 1)
+        bits ^= low
+    return out
 
 
 def _find(index: _Index, variant: Variant) -> list[tuple[int, int, int]]:
@@ -500,11 +529,14 @@ class _Hits:
     bad: _Spans = field(default_factory=dict)
 
 
+_NO_HITS = _Hits()  # many phrases of a rubric stand nowhere in an answer: shared, never changed
+
+
 def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _Hits:
+    if index.keys().isdisjoint(phrase.anchors):
+        return _NO_HITS
     hits = _Hits()
     clean, good, bad = hits.clean, hits.good, hits.bad
-    if not any(a in index for a in phrase.anchors) and not any(v[1] in index for v in phrase.near):
-        return hits  # no variant can start here, and an any-order match needs its second word too
 
     def judge(si: int, s: int, e: int) -> None:
         sent = sentences[si]
@@ -515,20 +547,20 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
         else:
             good.setdefault(si, []).append((s, e))
 
-    for v in phrase.variants:
-        if v[0] not in index or v[-1] not in index:
-            continue  # cheap test before any search: both ends must stand somewhere
-        if len(v) == 1:
-            for si, positions in index[v[0]].items():
-                if not sentences[si].has_cue:
-                    clean.add(si)
-                    continue
-                for p, lengths in positions.items():
-                    for ln in lengths:
-                        judge(si, p, p + ln)
-        else:
-            for si, s, e in _find(index, v):
-                judge(si, s, e)
+    for first, variants in phrase.by_first.items():
+        at = index.get(first)
+        if at is None:
+            continue  # no variant starting with this stem can match
+        for v in variants:
+            if len(v) == 1:
+                clean.update(at.keys() - index.cued)
+                for si in at.keys() & index.cued:
+                    for p, lengths in at[si].items():
+                        for ln in lengths:
+                            judge(si, p, p + ln)
+            elif v[-1] in index:  # cheap test before any search: both ends must stand somewhere
+                for si, s, e in _find(index, v):
+                    judge(si, s, e)
     for v0 in phrase.near:
         if v0[0] not in index or v0[1] not in index:
             continue
