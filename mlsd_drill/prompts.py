@@ -207,7 +207,8 @@ class TerminalPrompter:
         total: int,
         rows: list[ItemResult],
         ticked: set[str],
-        on_hangup: Callable[[set[str]], None],
+        on_hangup: Callable[[set[str], str | None], None],
+        at: str | None = None,
     ) -> ListOutcome:
         """One short checklist per stage, so the evidence line under the list stays on screen.
 
@@ -231,6 +232,7 @@ class TerminalPrompter:
         question = questionary.checkbox(
             f"Self-score {n}/{total} · {STAGE_TITLES[stage]}",
             choices=choices,
+            initial_choice=at if any(r.item.id == at for r in rows) else None,
             instruction=" ",
             input=self.pt_input,
             output=self.pt_output,
@@ -241,6 +243,11 @@ class TerminalPrompter:
 
         def partial() -> list[str]:
             return list(control.selected_options) if control is not None else sorted(ticked)
+
+        def pointed() -> str | None:
+            if control is None or control.pointed_at is None:
+                return at
+            return str(control.choices[control.pointed_at].value)
 
         kb = KeyBindings()
 
@@ -261,7 +268,7 @@ class TerminalPrompter:
         def hangup() -> None:
             how["how"] = "hangup"
             with contextlib.suppress(OSError):
-                on_hangup(set(partial()))  # first: writing to a closed terminal may fail next
+                on_hangup(set(partial()), pointed())  # first: writing to a closed terminal may fail next
             app.exit(result=partial())
 
         app.pre_run_callables.append(lambda: catch_hangup(hangup))
@@ -273,7 +280,7 @@ class TerminalPrompter:
             loop_restore_signals()
         if picked is None:  # questionary's own way out, should a key still reach it
             picked, how["how"] = partial(), "interrupt"
-        return ListOutcome(frozenset(picked), how["how"])
+        return ListOutcome(frozenset(picked), how["how"], pointed())
 
     def final(self, rep: DrillReport) -> None:
         from rich.text import Text

@@ -71,10 +71,12 @@ class Prompter(Protocol):
         total: int,
         rows: list[ItemResult],
         ticked: set[str],
-        on_hangup: Callable[[set[str]], None],
+        on_hangup: Callable[[set[str], str | None], None],
+        at: str | None = None,
     ) -> ListOutcome:
-        """One stage's checklist (list n of total), starting from the `ticked` item ids;
-        `on_hangup` gets the ticks of the moment if the terminal goes away."""
+        """One stage's checklist (list n of total), starting from the `ticked` item ids with
+        the pointer on item `at` (the first when None); `on_hangup` gets the ticks and the
+        pointed item of the moment if the terminal goes away."""
         ...
 
     def final(self, report: DrillReport) -> None: ...
@@ -90,6 +92,7 @@ class Prompter(Protocol):
 class ListOutcome:
     picked: frozenset[str]  # the item ids ticked when the list ended, however it ended
     how: str  # "done" | "interrupt" (Ctrl-C) | "hangup" (the terminal went away)
+    at: str | None = None  # the item under the pointer then: the list opens there again
 
 
 @dataclass
@@ -259,16 +262,19 @@ class Drill:
                 ticked = (ticked - ids) | current
                 continue
 
-            def keep(picked: set[str], st: str = st, ids: set[str] = ids) -> None:
+            def keep(picked: set[str], at: str | None, st: str = st, ids: set[str] = ids) -> None:
                 """The terminal is going away: save the ticks of the moment, before anything else."""
                 self.state.self_ticks[st] = sorted(set(picked) & ids)
+                self._point(st, at)
                 self.state.status = "paused"
                 self.store.save(self.state)
 
             while True:
-                out = self.p.self_score_list(st, n, len(stages), rows, current, keep)
+                at = self.state.self_at.get(st)
+                out = self.p.self_score_list(st, n, len(stages), rows, current, keep, at if at in ids else None)
                 current = set(out.picked) & ids
                 self.state.self_ticks[st] = sorted(current)
+                self._point(st, out.at)
                 if out.how == "done":
                     self.state.self_done.append(st)
                     self.store.save(self.state)
@@ -280,6 +286,11 @@ class Drill:
                     raise Paused(self.state)
             ticked = (ticked - ids) | current
         return ticked
+
+    def _point(self, stage: str, at: str | None) -> None:
+        """Remember where the pointer stood in a stage's list, to open it there again."""
+        if at is not None:
+            self.state.self_at[stage] = at
 
     def finish(self) -> DrillReport:
         answer = Answer.from_stages(self.state.texts())

@@ -78,6 +78,7 @@ class DrillState:
     # whose lists were confirmed (a list left by Ctrl-C keeps its ticks for `mlsd resume`)
     self_ticks: dict[str, list[str]] = field(default_factory=dict)
     self_done: list[str] = field(default_factory=list)
+    self_at: dict[str, str] = field(default_factory=dict)  # the item under the pointer when a list was left
 
     @property
     def current(self) -> int:
@@ -193,6 +194,11 @@ _DRILL_FIELDS: fields.Spec = {
         True,
     ),
     "self_done": ("a list of stage names", fields.list_of(fields.stage), True),
+    "self_at": (
+        "stage names with item ids",
+        lambda v: fields.is_object(v) and all(fields.stage(k) and fields.text(x) for k, x in v.items()),
+        True,
+    ),
 }
 
 

@@ -233,7 +233,7 @@ def test_a_self_scoring_line_fits_the_terminal_and_keeps_its_check_mark() -> Non
     assert short_title == "Defines the fraud label" and short_description == "why it matters: x"
 
 
-def run_list(keys: str):  # type: ignore[no-untyped-def]
+def run_list(keys: str, at: str | None = None):  # type: ignore[no-untyped-def]
     b = bank.load()
     result = score(parse_markdown("## Clarify\nWe are the issuer. p99 under 100 ms.\n"), b.rubric_for("fraud-detection"))
     rows = [r for r in result.items if r.item.stage == "clarify"]
@@ -241,7 +241,7 @@ def run_list(keys: str):  # type: ignore[no-untyped-def]
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         prompter = TerminalPrompter(pipe, DummyOutput(), Console(file=io.StringIO(), width=100))
-        return rows, ticked, prompter.self_score_list("clarify", 1, 5, rows, ticked, lambda picked: None)
+        return rows, ticked, prompter.self_score_list("clarify", 1, 5, rows, ticked, lambda picked, at: None, at)
 
 
 def test_a_self_scoring_list_returns_the_ticks_when_confirmed() -> None:
@@ -259,6 +259,20 @@ def test_ctrl_c_in_a_self_scoring_list_keeps_the_ticks_made_so_far() -> None:
     rows, ticked, out = run_list("\x1b[B \x03")  # down, Space flips the second line, Ctrl-C
     assert out.how == "interrupt"
     assert out.picked == ticked ^ {rows[1].item.id}
+    assert out.at == rows[1].item.id, "the list says where its pointer was left"
+
+
+def test_a_self_scoring_list_opens_where_it_was_left() -> None:
+    rows, ticked, out = run_list(" \r", at=rows_of_clarify()[2])  # Space flips the line pointed at
+    assert out.picked == ticked ^ {rows[2].item.id}
+    assert out.at == rows[2].item.id
+    _, _, unknown = run_list(" \r", at="no-such-item")  # an item no longer in the list: the top
+    assert unknown.picked == ticked ^ {rows[0].item.id}
+
+
+def rows_of_clarify() -> list[str]:
+    rows, _, _ = run_list("\r")
+    return [r.item.id for r in rows]
 
 
 def test_a_resumed_drill_says_what_was_answered_before() -> None:

@@ -74,12 +74,19 @@ class ScriptedPrompter:
     # per self-scoring list: "done", or "interrupt" / "hangup" after ticking `tick` and untick-ing `untick`
     list_ends: list[str] = field(default_factory=list)
     lists: list[tuple[str, set[str]]] = field(default_factory=list)  # (stage, ticks offered)
+    opened_at: list[str | None] = field(default_factory=list)  # the item each list opened on
+    shown: list[list[str]] = field(default_factory=list)  # each list's item ids, in order
+    # the item the pointer is left on when a list ends (the list's last item when None)
+    point_to: str | None = None
 
-    def self_score_list(self, stage, n, total, rows, ticked, on_hangup):  # type: ignore[no-untyped-def]
+    def self_score_list(self, stage, n, total, rows, ticked, on_hangup, at=None):  # type: ignore[no-untyped-def]
         self.lists.append((stage, set(ticked)))
+        self.opened_at.append(at)
+        self.shown.append([r.item.id for r in rows])
         ids = {r.item.id for r in rows}
         picked = ((set(ticked) | self.tick) - self.untick) & ids
-        return ListOutcome(frozenset(picked), self.list_ends.pop(0) if self.list_ends else "done")
+        pointed = self.point_to if self.point_to in ids else rows[-1].item.id
+        return ListOutcome(frozenset(picked), self.list_ends.pop(0) if self.list_ends else "done", pointed)
 
     def final(self, report: DrillReport) -> None:
         self.finals.append(report)
@@ -278,6 +285,8 @@ def test_self_scoring_ticks_survive_ctrl_c_and_a_closed_terminal(tmp_path: Path)
         d.run()
     assert [stage for stage, _ in p.lists] == ["clarify", "data", "data"]
     assert "velocity-features" not in p.lists[2][1], "carrying on after Ctrl-C keeps the list's ticks"
+    last_data = p.shown[1][-1]
+    assert p.opened_at == [None, None, last_data], "carrying on after Ctrl-C opens the list where it was left"
     saved = store.unfinished()[0]
     assert saved.status == "paused" and saved.self_done == ["clarify"]
     assert "risk-appetite-policy" in saved.self_ticks["clarify"]
@@ -289,6 +298,7 @@ def test_self_scoring_ticks_survive_ctrl_c_and_a_closed_terminal(tmp_path: Path)
     p2 = ScriptedPrompter(clock, [])
     rep = Drill(q, b.rubric_for(q.id), saved, p2, store, clock, random.Random(1)).run()
     assert p2.lists[0][0] == "data" and "velocity-features" not in p2.lists[0][1]
+    assert p2.opened_at[0] == last_data, "a resumed list opens where the closed terminal left it"
     mine = {r.item.id: r.hit for r in rep.self_.items}
     assert mine["risk-appetite-policy"] and not mine["velocity-features"]
 
