@@ -230,7 +230,7 @@ class TerminalPrompter:
                 )
             )
         question = questionary.checkbox(
-            f"Self-score {n}/{total} · {STAGE_TITLES[stage]}",
+            self_score_title(n, total, stage, len(rows), self.out.width),
             choices=choices,
             initial_choice=at if any(r.item.id == at for r in rows) else None,
             instruction=" ",
@@ -347,6 +347,15 @@ class TerminalPrompter:
             self.notice("No rating: when this question comes back stays as it was.", style="yellow")
             return 0
         return int(picked)
+
+
+def self_score_title(n: int, total: int, stage: str, items: int, width: int) -> str:
+    """The checklist's title. Once confirmed, questionary adds " done (12 selections)" to it:
+    where that would break the line (mid-word), the stage goes by its short name."""
+    title = f"Self-score {n}/{total} · {STAGE_TITLES[stage]}"
+    if len(f"? {title}  done ({items} selections)") > width:
+        title = f"Self-score {n}/{total} · {stage.capitalize()}"
+    return title
 
 
 def _inquirer_control(app: Any) -> Any:

@@ -124,8 +124,11 @@ def test_full_drill(mlsd_bin: str, env: dict[str, str]) -> None:
         answer_box(child, "short reply")  # its follow-up
     child.expect("Automatic score")
     child.expect("Self-score 1/5")
-    # "Latency budget p99 under 100 ms" is the only phrasing of the latency point: marked for checking
-    child.wait_screen(r"(?s)Self-score 1/5.*● Sets a latency budget[^\n]*\(check\?\)")
+    # "We are the issuer" is the only phrasing of the payment-chain point: marked for checking;
+    # "Latency budget p99 under 100 ms" makes the latency point twice over: ticked, no mark
+    screen = child.wait_screen(r"(?s)Self-score 1/5.*● Asks where we sit in the payment chain[^\n]*\(check\?\)")
+    assert re.search(r"● Sets a latency budget[^\n]*$", screen.string, re.M), screen.string
+    assert not re.search(r"● Sets a latency budget[^\n]*\(check\?\)", screen.string)
     time.sleep(0.3)
     child.send("\r")
     finish_end_screens(child, first=2)

@@ -250,6 +250,15 @@ def test_a_self_scoring_list_returns_the_ticks_when_confirmed() -> None:
     assert out.picked == ticked ^ {rows[0].item.id}
 
 
+def test_a_confirmed_list_title_stays_on_one_line() -> None:
+    from mlsd_drill.prompts import self_score_title
+
+    assert self_score_title(1, 5, "clarify", 9, 100) == "Self-score 1/5 · Clarify requirements and scale"
+    narrow = self_score_title(1, 5, "clarify", 9, 50)
+    assert narrow == "Self-score 1/5 · Clarify"
+    assert len(f"? {narrow}  done (9 selections)") <= 50
+
+
 def test_a_and_i_do_not_tick_or_untick_the_whole_list() -> None:
     rows, ticked, out = run_list("ai \r")  # questionary's "all" and "invert", then Space on the first
     assert out.picked == ticked ^ {rows[0].item.id}
