@@ -376,7 +376,7 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
             if got is None:
                 got = read[w] = _read_word(c, w, st, figures)
             if got is _NOTHING:
-                continue  # most words of an answer are in no signal
+                continue  # a word in no signal
             targets, firsts = got
             for t in targets:  # distinct stems: each stands at most once at (si, p)
                 if t == NUMBER:  # a figure, "50 k" or "thirty thousand", stands at its first word
