@@ -29,7 +29,11 @@ def no_match(bank: Bank, tags: Sequence[str] | None = None, difficulty: str | No
     known = {t.lower() for q in bank.questions.values() for t in q.tags}
     unknown = [t for t in tags or () if t.lower() not in known]
     if unknown:
-        return f"no question is tagged '{unknown[0]}'"
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0].lower(), sorted(known), n=1)
+        hint = f": did you mean '{close[0]}'?" if close else ""
+        return f"no question is tagged '{unknown[0]}'{hint}"
     asked = [f"--tag {t}" for t in tags or ()] + ([f"--difficulty {difficulty}"] if difficulty else [])
     return f"no question matches {' '.join(asked)}"
 

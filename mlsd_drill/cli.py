@@ -206,7 +206,7 @@ def _number(value: str, kind: type, what: str) -> Any:
         raise typer.BadParameter(f"{value!r} is not {what}") from None
 
 
-@app.command("drill")
+@app.command("drill", short_help="Run a timed mock interview on a case study.")
 @handles_errors
 def drill_cmd(
     question_id: Annotated[
@@ -234,7 +234,7 @@ def drill_cmd(
             "--minutes",
             "-m",
             metavar="N",
-            help="Scale all stage budgets to this many minutes in all.",
+            help="Scale all stage budgets to this many minutes in all (follow-ups add their own time, at least a minute each).",
             parser=lambda v: _number(v, float, "a number of minutes"),
         ),
     ] = None,
@@ -280,7 +280,7 @@ def drill_cmd(
     _run_drill(started.drill)
 
 
-@app.command("resume")
+@app.command("resume", short_help="Continue an unfinished drill where it stopped.")
 @handles_errors
 def resume_cmd(
     drill_id: Annotated[
@@ -386,7 +386,8 @@ def list_cmd(
         sys.stderr.write("mlsd: error: no usable questions in the bank\n")
         raise typer.Exit(int(ExitCode.USAGE))
     if not questions:
-        sys.stdout.write(catalog.no_match(b, tag, difficulty).capitalize() + ".\n")
+        why = catalog.no_match(b, tag, difficulty)
+        sys.stdout.write(why[:1].upper() + why[1:] + ("" if why.endswith("?") else ".") + "\n")
         return
     listing.print_table(questions)
 
@@ -597,18 +598,23 @@ def history_cmd(
     out.print("\n`mlsd review N` shows one (1 = newest).", style="dim")
 
 
-@app.command("review")
+@app.command("review", short_help="Show a past session (the newest by default).")
 @handles_errors
 def review_cmd(
     session: Annotated[
-        str, typer.Argument(metavar="SESSION", help="Session id, id prefix, or number from `mlsd history`.")
-    ],
+        str,
+        typer.Argument(
+            metavar="SESSION",
+            help="Session id, id prefix, or number from `mlsd history`; default: 1, the newest.",
+            show_default=False,
+        ),
+    ] = "1",
     bank: BankOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one past session: the transcript and its scoring.
+    """Show one past session (the newest by default): the transcript and its scoring.
 
-    Example: mlsd review 1
+    Example: mlsd review 2
     """
     from mlsd_drill.history import History
 
@@ -671,7 +677,7 @@ def export_cmd(
         sys.stderr.write(f"wrote {output}\n")
 
 
-@app.command("import")
+@app.command("import", short_help="Bring back sessions from `mlsd export` JSON.")
 @handles_errors
 def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON file from `mlsd export`.")],
@@ -686,7 +692,7 @@ def import_cmd(
     sys.stdout.write(f"imported {added} session(s), skipped {skipped} already present\n")
 
 
-@app.command("stats")
+@app.command("stats", short_help="Progress: trends, weakest stages, missed points.")
 @handles_errors
 def stats_cmd(bank: BankOpt = None, as_json: JsonOpt = False) -> None:
     """Progress: score trends per stage, weakest stages and tags, most-missed points, time, streak.
@@ -711,7 +717,7 @@ def stats_cmd(bank: BankOpt = None, as_json: JsonOpt = False) -> None:
         out.print(part)
 
 
-@app.command("next")
+@app.command("next", short_help="Suggest the question to practise now.")
 @handles_errors
 def next_cmd(bank: BankOpt = None, as_json: JsonOpt = False) -> None:
     """Suggest the question to practise now (spaced repetition, then weakest areas).

@@ -45,7 +45,8 @@ def choose_question(b: Bank, opts: DrillOptions, rng: random.Random) -> tuple[Qu
         return catalog.get(b, opts.question_id), None
     pool = catalog.select(b, tags=opts.tags, difficulty=opts.difficulty)
     if not pool:
-        raise MlsdError(f"{catalog.no_match(b, opts.tags, opts.difficulty)}; `mlsd list` shows what there is")
+        why = catalog.no_match(b, opts.tags, opts.difficulty)
+        raise MlsdError(f"{why}{' ' if why.endswith('?') else '; '}`mlsd list` shows what there is")
     if not opts.next_pick and (opts.random_pick or opts.tags or opts.difficulty):
         return rng.choice(pool), "picked at random"
     from mlsd_drill import scheduler

@@ -41,10 +41,12 @@ class UnknownQuestion(MlsdError):
                 close = holding
             if close:
                 self.close = close[0]
-                hint = f" (did you mean '{close[0]}'?)"
+                hint = f": did you mean '{close[0]}'?"
             elif 1 < len(holding) <= 3:
-                hint = " (did you mean " + " or ".join(f"'{k}'" for k in holding) + "?)"
-        super().__init__(f"unknown question '{qid}'{hint}; `mlsd list` shows them")
+                hint = ": did you mean " + " or ".join(f"'{k}'" for k in holding) + "?"
+        # no bracket around the suggestion: a narrow terminal wrapped "...'?" and ")" apart
+        ending = " `mlsd list` shows them all." if hint else "; `mlsd list` shows them"
+        super().__init__(f"unknown question '{qid}'{hint}{ending}")
 
 
 class AnswerError(MlsdError):

@@ -192,10 +192,11 @@ class TerminalPrompter:
         self.out.print()
         self.out.print(
             Text(
-                "Now go through the lists, one per stage: ticked items were found in your answer; those marked "
-                "(check?) were found by a single phrasing or under another stage, which is wrong more often. "
-                "Tick what you made but "
-                "the scorer missed, untick what it credited wrongly (space toggles, enter confirms).",
+                "Now go through the lists, one per stage: ticked items were found in your answer. Those marked "
+                "(check?) rest on a single phrasing or were found under another stage's heading, and are wrong "
+                "more often: read the sentence shown under the list. A point made in another stage still counts, "
+                "so untick only what you did not really make, and tick what you made but the scorer missed "
+                "(space toggles, enter confirms).",
                 style="dim",
             )
         )

@@ -406,12 +406,12 @@ def check_legend(n: int) -> str:
     such credits is wrong, against one in twenty of the rest)."""
     if n == 1:
         return (
-            "The one marked ? was found by a single phrasing or under another stage, which is wrong more "
-            "often: check it."
+            "The one marked ? rests on a single phrasing or was found under another stage's heading, which is "
+            "wrong more often: check that you made the point (one made in another stage still counts)."
         )
     return (
-        f"The {n} marked ? were found by a single phrasing or under another stage, which is wrong more "
-        "often: check them."
+        f"The {n} marked ? rest on a single phrasing or were found under another stage's heading, which is "
+        "wrong more often: check that you made each point (one made in another stage still counts)."
     )
 
 

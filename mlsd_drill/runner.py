@@ -305,10 +305,15 @@ class Drill:
         return report
 
 
+# Typing is slower than talking: reading a follow-up and typing two sentences takes about a
+# minute however short the drill (27 s at --minutes 10 ran every reply over time).
+FOLLOWUP_MIN_SECONDS = 60
+
+
 def followup_budget(q: Question, state: DrillState) -> float:
-    """Seconds for one follow-up: two minutes, scaled with --minutes, never under 15 s."""
+    """Seconds for one follow-up: two minutes, scaled with --minutes, never under a minute."""
     scale = (state.minutes / q.total_minutes) if state.minutes else 1.0
-    return float(max(15, round(FOLLOWUP_SECONDS * scale)))
+    return float(max(FOLLOWUP_MIN_SECONDS, round(FOLLOWUP_SECONDS * scale)))
 
 
 def interview_budget(q: Question, state: DrillState) -> float:

@@ -172,6 +172,8 @@ def test_bank_text_is_reflowed_to_the_terminal() -> None:
 def test_list_names_a_filter_that_matches_nothing() -> None:
     out = runner.invoke(app, ["list", "--tag", "nosuch"])
     assert out.exit_code == 0 and out.stdout.strip() == "No question is tagged 'nosuch'."
+    typo = runner.invoke(app, ["list", "--tag", "RANKNG"])  # a near tag is suggested; the tag keeps its case
+    assert typo.stdout.strip() == "No question is tagged 'RANKNG': did you mean 'ranking'?"
     out = runner.invoke(app, ["list", "--tag", "ads", "--difficulty", "easy"])
     assert out.stdout.strip() == "No question matches --tag ads --difficulty easy."
 

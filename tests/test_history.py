@@ -215,6 +215,8 @@ def test_history_review_and_unknown_session(home: Path) -> None:
     data = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
     assert [d["id"] for d in data] == ["new999", "old000"]
     assert "serve text" in runner.invoke(app, ["review", "2"]).stdout
+    # no session named: the newest
+    assert "session new999" in runner.invoke(app, ["review"]).stdout
     bad = runner.invoke(app, ["review", "zzz"])
     assert bad.exit_code == 2 and "no session 'zzz'" in bad.stderr
     # a number is a place in `mlsd history`, never the start of an id: out of range is an error

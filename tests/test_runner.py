@@ -210,6 +210,12 @@ def test_minutes_scales_budgets(tmp_path: Path) -> None:
     budgets = [v.budget for v in p.views if not v.followup]
     assert budgets == pytest.approx([60, 120, 180, 120, 60])
     assert sum(budgets) == pytest.approx(540)
+    # a follow-up is typed: it keeps a minute however short the drill (two minutes scaled to 9 of
+    # 45 would be 24 s); at full length it has two
+    assert [v.budget for v in p.views if v.followup] == pytest.approx([60] * 5)
+    d2, p2, _, _ = make(tmp_path / "full", list(FULL))
+    d2.run()
+    assert [v.budget for v in p2.views if v.followup] == pytest.approx([120] * 5)
 
 
 def test_strict_timeout_is_recorded(tmp_path: Path) -> None:
