@@ -102,28 +102,47 @@ class TerminalPrompter:
     # ------------------------------------------------------------------ screens
 
     def intro(self, question: Question, state: DrillState) -> None:
+        """The case study and how the drill works. On a screen too short to show it all above the
+        first answer box (24 rows cut off the case's first sentences while its clock ran), the box
+        loses its blank lines and the notes are shortened: the toolbar names the keys anyway."""
+        budgets = {st.name: st.budget for st in state.stages}
+        panel = report.question_panel(question, budgets)
+        notes = self._intro_notes(question, state, compact=False)
+        first_box = 6  # the stage's rule, its question (two lines), the box, the toolbar
+        if self._height(panel, *notes) + first_box > self.out.height:
+            panel = report.question_panel(question, budgets, compact=True)
+            notes = self._intro_notes(question, state, compact=True)
+        for part in (panel, *notes):
+            self.out.print(part)
+
+    def _height(self, *parts: Any) -> int:
+        return sum(len(self.out.render_lines(p, pad=False)) for p in parts)
+
+    def _intro_notes(self, question: Question, state: DrillState, compact: bool) -> list[Any]:
         from rich.text import Text
 
-        self.out.print(report.question_panel(question, {st.name: st.budget for st in state.stages}))
+        notes: list[Any] = []
+        scaled = ""
         if state.minutes:
             unit = "minute" if state.minutes == 1 else "minutes"
-            self.out.print(Text(f"Stage time scaled to {state.minutes:g} {unit} in all.", style="dim"))
+            scaled = f"Stage time scaled to {state.minutes:g} {unit} in all."
         total = interview_budget(question, state)
+        followups = ""
         if total > state.total_budget and not state.no_timer:
             each = report.mmss(followup_budget(question, state))
             asked = {f.stage for f in question.followups}
             which = "Each stage ends" if len(asked) == len(state.stages) else f"{len(asked)} stages end"
-            self.out.print(
-                Text(
-                    f"{which} with an interviewer's follow-up ({each} each): "
-                    f"the interview clock counts {report.mmss(total)} in all.",
-                    style="dim",
-                )
+            followups = (
+                f"{which} with an interviewer's follow-up ({each} each): "
+                f"the interview clock counts {report.mmss(total)} in all."
             )
+        if compact:
+            if scaled or followups:
+                notes.append(Text(" ".join(x for x in (scaled, followups) if x), style="dim"))
+        else:
+            notes += [Text(x, style="dim") for x in (scaled, followups) if x]
         if state.strict:
-            self.out.print(
-                Text("Strict: each stage is submitted automatically when its time runs out.", style="dim")
-            )
+            notes.append(Text("Strict: each stage is submitted automatically when its time runs out.", style="dim"))
         done = [st for st in state.stages if st.done]
         if done:  # a resumed drill: where it stands before the box it reopens
             parts = []
@@ -133,18 +152,21 @@ class TerminalPrompter:
                 if st.followup is not None and st.followup.done:
                     part += ", follow-up answered" if st.followup.reply.strip() else ", follow-up left blank"
                 parts.append(part + ")")
-            self.out.print(Text("Answered before: " + "; ".join(parts) + ".", style="dim"))
+            notes.append(Text("Answered before: " + "; ".join(parts) + ".", style="dim"))
         if state.current == len(state.stages):
-            return  # resumed at self-scoring: no box to type in
-        self.out.print(
-            Text(
+            return notes  # resumed at self-scoring: no box to type in
+        if compact:
+            keys = "Esc then Enter submits a stage; Ctrl-Q twice shows the case again; your text is saved as you type."
+        else:
+            keys = (
                 "Type your answer in each box. Esc then Enter (or Alt+Enter) submits a stage; "
-                "Ctrl-T shows a hint; Ctrl-Q shows the stage's question again; Ctrl-E opens your $EDITOR; "
+                "Ctrl-T shows a hint; Ctrl-Q shows the stage's question again (twice: the whole case); "
+                "Ctrl-E opens your $EDITOR; "
                 "Ctrl-C pauses. "
-                "Your text is saved as you type.",
-                style="dim",
+                "Your text is saved as you type."
             )
-        )
+        notes.append(Text(keys, style="dim"))
+        return notes
 
     def stage(self, view: StageView, clock: Clock, on_draft: Callable[[str], None]) -> StageOutcome:
         from rich.rule import Rule
@@ -294,10 +316,15 @@ class TerminalPrompter:
         # the missed points and reference notes push the result table far up: recap it here
         level = report.LEVEL_NAMES.get(rec.level, rec.level) + " bar met" if rec.level else "below the mid-level bar"
         missed = sum(1 for i in rec.items if not i["self_hit"])
+        by_stage = ", ".join(
+            f"{s['stage']} {s['self_pct']:.0f}%" for s in rec.stages if s.get("self_pct") is not None
+        )
         self.out.print(
             Text(
                 f"\nIn short: {rec.self_score:.0f}% self-scored ({rec.auto_score:.0f}% by the scorer), {level}, "
-                f"{missed} point{'s' if missed != 1 else ''} missed; the table is under 'Result' above.",
+                f"{missed} point{'s' if missed != 1 else ''} missed"
+                + (f"; by stage: {by_stage}" if by_stage else "")
+                + ". The full table is under 'Result' above.",
                 style="bold",
             )
         )

@@ -150,7 +150,9 @@ def _minutes(m: float) -> str:
     return f"{seconds // 60} min" if seconds % 60 == 0 else mmss(seconds)
 
 
-def question_panel(q: Question, budgets: dict[str, float] | None = None) -> RenderableType:
+def question_panel(q: Question, budgets: dict[str, float] | None = None, compact: bool = False) -> RenderableType:
+    """The case study in a box; `compact` drops the blank lines, for a screen too short to
+    show the whole box above the first answer box."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -161,12 +163,13 @@ def question_panel(q: Question, budgets: dict[str, float] | None = None) -> Rend
     )
     meta.append("  ")
     meta.append(clean(", ".join(q.tags)), style="dim")
+    gap = () if compact else (Text(""),)
     return Panel(
-        Group(meta, Text(""), literal(reflow(q.prompt)), Text(""), stage_budget(q, budgets)),
+        Group(meta, *gap, literal(reflow(q.prompt)), *gap, stage_budget(q, budgets)),
         title=literal(q.title, "bold"),
         title_align="left",
         border_style="cyan",
-        padding=(1, 2),
+        padding=(0, 1) if compact else (1, 2),
     )
 
 

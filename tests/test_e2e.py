@@ -100,7 +100,9 @@ def finish_end_screens(child, first: int = 1) -> None:  # type: ignore[no-untype
         child.expect(f"Self-score {n}/5")
         time.sleep(0.3)
         child.send("\r")
-    child.expect(r"In short: \d+% self-scored \(\d+% by the scorer\)")  # a recap by the rating question
+    # a recap by the rating question, with each stage's share: the table is far up the screen
+    child.expect(r"In short: \d+% self-scored \(\d+% by the scorer\)")
+    child.wait_screen(r"by stage:\s+clarify\s+\d+%,\s+data\s+\d+%")
     child.expect("How did it go")
     time.sleep(0.3)
     child.send("\r")

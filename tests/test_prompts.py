@@ -284,6 +284,25 @@ def rows_of_clarify() -> list[str]:
     return [r.item.id for r in rows]
 
 
+def test_the_case_study_fits_above_the_first_box_on_a_24_row_screen() -> None:
+    from mlsd_drill.session import new_state
+
+    q = bank.load().questions["fraud-detection"]
+    state = new_state(q, [q.bank], minutes=10)
+
+    def intro(height: int) -> list[str]:
+        out = io.StringIO()
+        TerminalPrompter(console=Console(file=out, width=80, height=height)).intro(q, state)
+        return out.getvalue().splitlines()
+
+    short = intro(24)
+    assert q.title in short[0], "the case's title is on screen, not scrolled away"
+    assert len(short) + 6 <= 24, "room for the stage's question, the box and the toolbar below"
+    assert "Ctrl-Q twice shows the case again" in " ".join(short)
+    tall = intro(60)  # room enough: the airy box and every key explained
+    assert len(tall) > len(short) and "Ctrl-E opens your $EDITOR" in " ".join(tall)
+
+
 def test_a_resumed_drill_says_what_was_answered_before() -> None:
     from mlsd_drill.session import new_state
 
