@@ -762,7 +762,7 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
                     True,
                     evidence=" ... ".join(sentences[i].text for i in best),
                     found_in=sentences[best[0]].stage,
-                    signal=" + ".join(ci.item.signals[k]),
+                    signal=_as_found(ci.item.signals[k], [sentences[i] for i in best]),
                     # less sure: made through one signal only (unless every part is made too), or
                     # only under another stage's heading - each wrong about four times as often
                     check=(ways < 2 and not every_part) or sentences[best[0]].stage not in (None, ci.item.stage),
@@ -770,7 +770,10 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
             )
         elif every_part:
             best = sorted({i for _, (sents, _, _) in made for i in sents})
-            signals = [" + ".join(part.item.signals[got[1]]) for (_, part), (_, got) in zip(ci.parts, made, strict=True)]
+            signals = [
+                _as_found(part.item.signals[got[1]], [sentences[i] for i in got[0]])
+                for (_, part), (_, got) in zip(ci.parts, made, strict=True)
+            ]
             results.append(
                 ItemResult(
                     ci.item,
@@ -784,6 +787,21 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
         else:
             results.append(ItemResult(ci.item, False, rejected=said_no, partly=tuple(name for name, _ in made)))
     return summarise(rubric.question, results, answer.word_count)
+
+
+def _as_found(signal: tuple[str, ...], evidence: list[Sentence]) -> str:
+    """The signal that found a point, as the report shows it: of a phrase's alternatives
+    ("retrain|retraining|refit|..."), the one whose words stand in the evidence; the whole
+    phrase when none does plainly (a typo, a compound, a figure)."""
+    stems = {st for sent in evidence for st in sent.stems}
+    shown = []
+    for phrase in signal:
+        alts = alternatives(phrase)
+        if len(alts) > 1:
+            plain = [a for a in alts if all(stem(w) in stems for w in phrase_tokens(a))]
+            phrase = plain[0] if plain else phrase
+        shown.append(phrase)
+    return " + ".join(shown)
 
 
 def summarise(

@@ -810,3 +810,21 @@ def test_accents_and_other_alphabets(signal: str, text: str) -> None:
 def test_accents_do_not_make_new_words() -> None:
     # "naïve" losing its "ï" would read as "nave"
     assert not hits("The nave of the church.", rubric(item("x", "naïve bayes")))["x"]
+
+
+def test_the_report_names_the_alternative_that_found_a_point() -> None:
+    r = rubric(
+        item("retrain", "retrain|retraining|refit|fresh model", stage="monitor"),
+        item("budget", ("scoring|decision", "ms|millisecond"), stage="serve"),
+        item("typo", "calibration|platt", stage="data"),
+    )
+    answer = (
+        "## Monitor\nWe refit the model every week.\n\n"
+        "## Serve\nThe decision must come back within 80 ms.\n\n"
+        "## Data\nCheck the calibraton."
+    )
+    got = {x.item.id: x for x in score(parse_markdown(answer), r).items}
+    assert got["retrain"].signal == "refit"  # not the whole "retrain|retraining|refit|fresh model"
+    assert got["budget"].signal == "decision + ms"
+    # found through a typo: no alternative stands plainly in the sentence, so the phrase is shown whole
+    assert got["typo"].hit and got["typo"].signal == "calibration|platt"
