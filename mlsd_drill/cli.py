@@ -312,9 +312,21 @@ def resume_cmd(
     if discard:
         if not drill_id:
             raise MlsdError("--discard needs the drill's id: `mlsd resume --list` shows them")
-        gone = drills.discard(drill_id)
-        words = "1 word" if gone["words"] == 1 else f"{gone['words']} words"
-        print(f"Discarded drill {gone['id']} ({gone['question']}, {words}).")
+        def words(row: dict[str, Any]) -> str:
+            return "1 word" if row["words"] == 1 else f"{row['words']} words"
+
+        def sure(row: dict[str, Any]) -> bool:
+            """At a terminal, a drill with text in it goes only after a yes (an id prefix can
+            name a drill other than the one meant)."""
+            if not row["words"] or not (sys.stdin.isatty() and sys.stdout.isatty()):
+                return True
+            return typer.confirm(f"Throw away drill {row['id']} ({row['question']}, {words(row)})?", default=False)
+
+        gone = drills.discard(drill_id, sure)
+        if gone is None:
+            print(f"Kept drill {drill_id}: `mlsd resume {drill_id}` continues it.")
+            return
+        print(f"Discarded drill {gone['id']} ({gone['question']}, {words(gone)}).")
         return
     from mlsd_drill.prompts import TerminalPrompter
 

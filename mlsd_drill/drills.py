@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -143,13 +144,16 @@ def unfinished_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def discard(drill_id: str) -> dict[str, Any]:
-    """Throw away a saved drill, readable or not, at the user's word; returns what it was."""
+def discard(drill_id: str, confirm: Callable[[dict[str, Any]], bool] | None = None) -> dict[str, Any] | None:
+    """Throw away a saved drill, readable or not, at the user's word; returns what it was
+    (None when `confirm`, shown what it is, says to keep it)."""
     store = drafts()
     found = _find(store, drill_id)
-    row = next((r for r in unfinished_rows() if r["id"] == found), None)
+    row = next((r for r in unfinished_rows() if r["id"] == found), None) or {"id": found, "question": "?", "words": 0}
+    if confirm is not None and not confirm(row):
+        return None
     store.remove(found)
-    return row or {"id": found, "question": "?", "words": 0}
+    return row
 
 
 def resume(state: DrillState, prompter: Prompter, clock: Clock = time.monotonic) -> Drill:

@@ -430,7 +430,11 @@ def test_unfinished_drills_can_be_listed_and_thrown_away() -> None:
     assert row.split()[1:4] == ["eta-prediction", "data", "5"]  # stopped at data, 5 words typed
     narrow = runner.invoke(app, ["resume", "--list"], env={"COLUMNS": "50"}).stdout.splitlines()
     assert any(line.split()[:2] == [kept.id, "eta-prediction"] for line in narrow), narrow  # the id whole
-    gone = runner.invoke(app, ["resume", "--discard", dropped.id])
+    # at a terminal a drill with text goes only after a yes: "no" keeps it
+    shown: list[dict] = []  # type: ignore[type-arg]
+    assert drills.discard(dropped.id[:4], lambda row: shown.append(row) or False) is None
+    assert shown[0]["words"] == 2 and dropped.id in [st.id for st in store.unfinished()]
+    gone = runner.invoke(app, ["resume", "--discard", dropped.id])  # not a terminal: no question
     assert gone.exit_code == 0 and f"Discarded drill {dropped.id} (fraud-detection, 2 words)" in gone.stdout
     assert [st.id for st in store.unfinished()] == [kept.id]
     again = runner.invoke(app, ["resume", "--discard", dropped.id])
