@@ -152,6 +152,15 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS stages_cut_off ON stages (stage) WHERE auto_submitted = 1;
     """,
+    # 6: when each point was last missed: among points missed as often, stats shows the
+    # recent ones first (eight "1 of 1" points of the oldest drill hid the newest drill's)
+    """
+    ALTER TABLE item_tally ADD COLUMN last_missed TEXT;
+    UPDATE item_tally SET last_missed = (
+        SELECT MAX(se.ended_at) FROM items i JOIN sessions se ON se.id = i.session_id
+        WHERE i.item_id = item_tally.item_id AND i.text = item_tally.text AND i.self_hit = 0
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -332,9 +341,10 @@ class History:
         """Keep the running tallies of migration 2 in step with the rows just added."""
         for i in r.items:
             c.execute(
-                "INSERT INTO item_tally VALUES (?,?,?,?,1) ON CONFLICT (item_id, text) DO UPDATE SET "
-                "missed = missed + excluded.missed, seen = seen + 1",
-                (i["id"], i["text"], i["stage"], 0 if i["self_hit"] else 1),
+                "INSERT INTO item_tally VALUES (?,?,?,?,1,?) ON CONFLICT (item_id, text) DO UPDATE SET "
+                "missed = missed + excluded.missed, seen = seen + 1, last_missed = CASE "
+                "WHEN excluded.last_missed > COALESCE(last_missed, '') THEN excluded.last_missed ELSE last_missed END",
+                (i["id"], i["text"], i["stage"], 0 if i["self_hit"] else 1, None if i["self_hit"] else r.ended_at),
             )
         timed = r.kind == "drill"
         for s in r.stages:

@@ -160,8 +160,9 @@ def _cut_off(h: History, where: str, args: list[str]) -> dict[str, int]:
 
 
 # the points missed most: by how often (1 of 1 above 1 of 5, softened so that one miss in one
-# session does not outrank a point missed 4 times in 5), then by how many times
-_MISSED_ORDER = "ORDER BY missed * 1.0 / (seen + 1) DESC, missed DESC, seen DESC LIMIT 8"
+# session does not outrank a point missed 4 times in 5), then by how many times, then the
+# most recently missed first
+_MISSED_ORDER = "ORDER BY missed * 1.0 / (seen + 1) DESC, missed DESC, seen DESC, last_missed DESC, item_id LIMIT 8"
 
 
 def _item_tally(h: History, where: str, args: list[str]) -> list[Any]:
@@ -170,7 +171,9 @@ def _item_tally(h: History, where: str, args: list[str]) -> list[Any]:
     return list(
         h.conn.execute(
             "SELECT i.item_id AS item_id, i.text AS text, MAX(i.stage) AS stage, "
-            "SUM(1 - i.self_hit) AS missed, COUNT(*) AS seen FROM items i JOIN sessions se ON se.id = i.session_id"
+            "SUM(1 - i.self_hit) AS missed, COUNT(*) AS seen, "
+            "MAX(CASE WHEN i.self_hit = 0 THEN se.ended_at END) AS last_missed "
+            "FROM items i JOIN sessions se ON se.id = i.session_id"
             f"{where.replace('question_id', 'se.question_id')} GROUP BY i.item_id, i.text HAVING missed > 0 "
             + _MISSED_ORDER,
             args,

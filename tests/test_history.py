@@ -388,3 +388,17 @@ def test_stats_for_a_bank_counts_only_its_questions(home: Path, mini_bank: Path)
     assert toy.time["data"]["share_over"] == 1.0
     result = runner.invoke(app, ["stats", "--bank", str(mini_bank), "--json"])
     assert json.loads(result.stdout)["sessions"] == 1
+
+
+def test_among_points_missed_as_often_the_recent_ones_come_first(home: Path) -> None:
+    old = record("f1", when="2026-10-01T10:00:00+00:00", missed=("a", "b", "c"))
+    new = record("r1", qid="rag-support-assistant", when="2026-11-01T10:00:00+00:00", missed=("c",))
+    for i in new.items:
+        i["text"] = "rag " + i["text"]
+    with History() as h:
+        h.add_session(old)
+        h.add_session(new)
+        whole = [m["text"] for m in stats.compute(h).missed_items]
+        both = [m["text"] for m in stats.compute(h, questions={"fraud-detection", "rag-support-assistant"}).missed_items]
+    assert whole[0] == both[0] == "rag point c", "each missed 1 of 1: the newest drill's point leads"
+    assert sorted(whole) == sorted(both) == ["point a", "point b", "point c", "rag point c"]
