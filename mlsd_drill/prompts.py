@@ -560,6 +560,7 @@ def answer_box(
         "notice": None,  # a line under the toolbar: the last hint, or a word about a key
         "armed": None,  # when a lone Esc was pressed: Enter soon after still submits
         "asked": False,  # a dumb terminal: Ctrl-Q last printed the stage's question
+        "empty_ok": False,  # Esc Enter on an empty box was asked about once: again submits it
     }
     kb = KeyBindings()
 
@@ -628,9 +629,16 @@ def answer_box(
 
     armed = Condition(lambda: state["armed"] is not None and clock() - state["armed"] <= ESC_ARMED_SECONDS)
 
+    # Esc Enter on an empty box (a stray key) asks first: a stage once submitted is gone
+    @kb.add("escape", "enter")
     @kb.add("enter", filter=armed)
-    def _submit_after_escape(event: Any) -> None:
-        event.app.exit(result=event.app.current_buffer.text)
+    def _submit(event: Any) -> None:
+        text = event.current_buffer.text
+        if not text.strip() and not state["empty_ok"]:
+            state["empty_ok"] = True
+            tell(f"The box is empty: Esc then Enter again {'leaves the follow-up blank' if view.followup else 'skips this stage'}.")
+            return
+        event.app.exit(result=text)
 
     @kb.add("tab")
     def _tab(event: Any) -> None:
@@ -697,6 +705,7 @@ def answer_box(
                 state["notice"] = None
 
     session.default_buffer.on_text_changed += disarm
+    session.default_buffer.on_text_changed += lambda _: state.update(empty_ok=False)
 
     def save(text: str) -> None:
         state["saved"] = text

@@ -121,6 +121,19 @@ def run_box_paced(chunks: list[tuple[float, str]], v: StageView, clock: FakeCloc
         return answer_box(v, clock, [].append, out, pt_input=pipe, pt_output=DummyOutput())
 
 
+def test_esc_enter_on_an_empty_box_asks_before_skipping_the_stage() -> None:
+    # the first Esc Enter on an empty box only asks; typing then submits the text as usual
+    out = run_box("\x1b\rafter all\x1b\r", view(), FakeClock())
+    assert out.how == "submit" and out.text == "after all"
+    # a second Esc Enter skips the stage; typing and deleting in between asks again
+    assert run_box("\x1b\r\x1b\r", view(), FakeClock()).text == ""
+    out = run_box("\x1b\rx\x7f\x1b\rsaid it\x1b\r", view(), FakeClock())
+    assert out.text == "said it"
+    # the same for Esc, a pause, then Enter
+    out = run_box_paced([(0, "\x1b"), (1.0, "\r"), (0.2, "late\x1b\r")], view(), FakeClock())
+    assert out.text == "late"
+
+
 def test_esc_a_pause_then_enter_still_submits() -> None:
     # prompt_toolkit reads a lone Esc after half a second; the Enter after it used to add a line
     out = run_box_paced([(0, "Velocity features\x1b"), (1.0, "\r")], view(), FakeClock())
