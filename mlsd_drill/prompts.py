@@ -105,10 +105,16 @@ class TerminalPrompter:
         """The case study and how the drill works. On a screen too short to show it all above the
         first answer box (24 rows cut off the case's first sentences while its clock ran), the box
         loses its blank lines and the notes are shortened: the toolbar names the keys anyway."""
+        from rich.text import Text
+
         budgets = {st.name: st.budget for st in state.stages}
         panel = report.question_panel(question, budgets)
         notes = self._intro_notes(question, state, compact=False)
-        first_box = 6  # the stage's rule, its question (two lines), the box, the toolbar
+        # below: a blank line and the stage's rule, its question, the box (three lines while
+        # there is room), the toolbar; above: the line naming the question picked
+        now = state.stages[state.current].name if state.current < len(state.stages) else None
+        asked = next((s.prompt for s in question.stages if s.name == now), "")
+        first_box = 7 + self._height(Text(" ".join(asked.split())))
         if self._height(panel, *notes) + first_box > self.out.height:
             panel = report.question_panel(question, budgets, compact=True)
             notes = self._intro_notes(question, state, compact=True)
