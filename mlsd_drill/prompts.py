@@ -312,29 +312,10 @@ class TerminalPrompter:
         return ListOutcome(frozenset(picked), how["how"], pointed())
 
     def final(self, rep: DrillReport) -> None:
-        from rich.text import Text
-
         from mlsd_drill.drills import to_record
 
-        rec = to_record(rep)
-        for part in report.session_result(rec, rep.question.reference):
+        for part in report.session_result(to_record(rep), rep.question.reference):
             self.out.print(part)
-        # the missed points and reference notes push the result table far up: recap it here
-        level = report.LEVEL_NAMES.get(rec.level, rec.level) + " bar met" if rec.level else "below the mid-level bar"
-        missed = sum(1 for i in rec.items if not i["self_hit"])
-        by_stage = ", ".join(
-            f"{s['stage']} {s['self_pct']:.0f}%" for s in rec.stages if s.get("self_pct") is not None
-        )
-        self.out.print(
-            Text(
-                f"\nIn short: {rec.self_score:.0f}% self-scored ({rec.auto_score:.0f}% by the scorer), {level}, "
-                f"{missed} point{'s' if missed != 1 else ''} missed"
-                + (f"; by stage: {by_stage}" if by_stage else "")
-                + ". The full table is under 'Result' above.",
-                style="bold",
-            )
-        )
-
     def notice(self, text: str, style: str = "bold yellow") -> None:
         from rich.text import Text
 

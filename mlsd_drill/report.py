@@ -434,6 +434,15 @@ def score_report(result: ScoreResult, title: str | None = None) -> list[Renderab
         ordered = sorted(missed, key=lambda r: (-r.item.weight, STAGES.index(r.item.stage)))
         out.append(Text(f"\nMissed ({len(missed)})", style="bold red"))
         out.extend(item_lines(ordered, show_why=True))
+        # the lists push the score table off the screen: the gist again at the end
+        level = f"{LEVEL_NAMES[result.level]} bar met" if result.level else "below the mid-level bar"
+        by_stage = ", ".join(f"{st} {pct:.0f}%" for st, pct in result.stages.items())
+        out.append(Text(""))
+        recap = (
+            f"In short: {result.percent:.0f}%, {level}; {len(covered)} of {len(result.items)} points "
+            f"covered, {len(missed)} missed; by stage: {by_stage}."
+        )
+        out.append(Hanging(Text(""), literal(recap, "bold")))
     return out
 
 
@@ -592,9 +601,26 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
                 for s in stages_missed:
                     out.append(Text(f"\n{STAGE_TITLES[s]}", style="bold cyan"))
                     out += notes_block(reference[s])
+        # the misses and notes push the table far up the screen: its gist again at the end
+        out += [Text(""), Hanging(Text(""), literal(session_recap(rec, len(missed)), "bold"))]
     else:
         out.append(Text("\nYou covered every point on the rubric.", style="bold green"))
     return out
+
+
+def session_recap(rec: Any, missed: int) -> str:
+    level = f"{LEVEL_NAMES[rec.level]} bar met" if rec.level else "below the mid-level bar"
+    score = (
+        f"{rec.self_score:.0f}% self-scored ({rec.auto_score:.0f}% by the scorer)"
+        if rec.kind == "drill"
+        else f"{rec.self_score:.0f}%"
+    )
+    by_stage = ", ".join(f"{s['stage']} {s['self_pct']:.0f}%" for s in rec.stages if s.get("self_pct") is not None)
+    return (
+        f"In short: {score}, {level}, {missed} point{'s' if missed != 1 else ''} missed"
+        + (f"; by stage: {by_stage}" if by_stage else "")
+        + ". The full table is under 'Result' above."
+    )
 
 
 def notes_block(text: str) -> list[RenderableType]:

@@ -65,6 +65,11 @@ def test_report_shows_evidence_and_why(tmp_path: Path) -> None:
     assert "why:" in result.stdout
     # a missed point that the answer turns down says which sentence read as the "no"
     assert 'read as turned down: "No graph features for now."' in result.stdout
+    # the lists push the score table off the screen: the report ends with its gist
+    data = json.loads(runner.invoke(app, ["score", "fraud-detection", str(f), "--json"]).stdout)
+    tail = " ".join(result.stdout.split("\n\n")[-1].split())
+    assert tail.startswith(f"In short: {data['score']:.0f}%, ")
+    assert f"by stage: clarify {data['stages']['clarify']:.0f}%, data " in tail
 
 
 def test_report_marks_the_credits_worth_checking(tmp_path: Path) -> None:

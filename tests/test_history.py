@@ -215,8 +215,10 @@ def test_history_review_and_unknown_session(home: Path) -> None:
     data = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
     assert [d["id"] for d in data] == ["new999", "old000"]
     assert "serve text" in runner.invoke(app, ["review", "2"]).stdout
-    # no session named: the newest
-    assert "session new999" in runner.invoke(app, ["review"]).stdout
+    # no session named: the newest; after the misses and notes, the gist of the table again
+    newest = runner.invoke(app, ["review"], env={"COLUMNS": "200"}).stdout
+    assert "session new999" in newest
+    assert newest.rstrip().splitlines()[-1].startswith("In short: 50% self-scored (50% by the scorer), ")
     bad = runner.invoke(app, ["review", "zzz"])
     assert bad.exit_code == 2 and "no session 'zzz'" in bad.stderr
     # a number is a place in `mlsd history`, never the start of an id: out of range is an error
