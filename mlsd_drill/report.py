@@ -435,14 +435,8 @@ def score_report(result: ScoreResult, title: str | None = None) -> list[Renderab
         out.append(Text(f"\nMissed ({len(missed)})", style="bold red"))
         out.extend(item_lines(ordered, show_why=True))
         # the lists push the score table off the screen: the gist again at the end
-        level = f"{LEVEL_NAMES[result.level]} bar met" if result.level else "below the mid-level bar"
-        by_stage = ", ".join(f"{st} {pct:.0f}%" for st, pct in result.stages.items())
-        out.append(Text(""))
-        recap = (
-            f"In short: {result.percent:.0f}%, {level}; {len(covered)} of {len(result.items)} points "
-            f"covered, {len(missed)} missed; by stage: {by_stage}."
-        )
-        out.append(Hanging(Text(""), literal(recap, "bold")))
+        gist = recap(f"{result.percent:.0f}%", result.level, len(missed), result.stages, "at the top")
+        out += [Text(""), Hanging(Text(""), literal(gist, "bold"))]
     return out
 
 
@@ -609,17 +603,21 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
 
 
 def session_recap(rec: Any, missed: int) -> str:
-    level = f"{LEVEL_NAMES[rec.level]} bar met" if rec.level else "below the mid-level bar"
-    score = (
-        f"{rec.self_score:.0f}% self-scored ({rec.auto_score:.0f}% by the scorer)"
-        if rec.kind == "drill"
-        else f"{rec.self_score:.0f}%"
-    )
-    by_stage = ", ".join(f"{s['stage']} {s['self_pct']:.0f}%" for s in rec.stages if s.get("self_pct") is not None)
+    score = f"{rec.self_score:.0f}%"
+    if rec.kind == "drill":
+        score += f" self-scored ({rec.auto_score:.0f}% by the scorer)"
+    stages = {s["stage"]: s["self_pct"] for s in rec.stages if s.get("self_pct") is not None}
+    return recap(score, rec.level, missed, stages, "under 'Result' above")
+
+
+def recap(score: str, level: str | None, missed: int, stages: dict[str, float], table: str) -> str:
+    """One line with the gist of a score table, for the end of a report that ran long."""
+    bar = f"{LEVEL_NAMES[level]} bar met" if level else "below the mid-level bar"
+    by_stage = ", ".join(f"{st} {pct:.0f}%" for st, pct in stages.items())
     return (
-        f"In short: {score}, {level}, {missed} point{'s' if missed != 1 else ''} missed"
+        f"In short: {score}, {bar}, {missed} point{'s' if missed != 1 else ''} missed"
         + (f"; by stage: {by_stage}" if by_stage else "")
-        + ". The full table is under 'Result' above."
+        + f". The full table is {table}."
     )
 
 
