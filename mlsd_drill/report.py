@@ -747,7 +747,7 @@ def stats_view(s: Any) -> list[RenderableType]:
         t.add_row(
             StageLabel(st), Text(sparkline(vals), style="cyan"), _pct(s.stage_avg[st]), _pct(vals[-1])
         )
-    out += [Text(""), Text("Score trend (self-score, oldest → newest)", style="italic"), t]
+    out += [Text(""), Text("Score trend, oldest → newest (self-scores; scored files: the scorer's)", style="italic"), t]
 
     if s.stage_avg:
         weakest = sorted(s.stage_avg.items(), key=lambda kv: kv[1])[:2]
