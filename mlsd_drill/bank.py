@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlsd_drill import paths
-from mlsd_drill.errors import BankError
+from mlsd_drill.errors import BankError, closest
 from mlsd_drill.model import (
     DEFAULT_MINUTES,
     DEFAULT_PROMPTS,
@@ -160,10 +160,8 @@ def _kind(value: Any) -> str:
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, sorted(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(word, options)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mlsd_drill.errors import MlsdError, UnknownQuestion
+from mlsd_drill.errors import MlsdError, UnknownQuestion, closest
 from mlsd_drill.model import DIFFICULTIES, Bank, Question
 
 
@@ -29,10 +29,8 @@ def no_match(bank: Bank, tags: Sequence[str] | None = None, difficulty: str | No
     known = {t.lower() for q in bank.questions.values() for t in q.tags}
     unknown = [t for t in tags or () if t.lower() not in known]
     if unknown:
-        import difflib
-
-        close = difflib.get_close_matches(unknown[0].lower(), sorted(known), n=1)
-        hint = f": did you mean '{close[0]}'?" if close else ""
+        close = closest(unknown[0].lower(), known)
+        hint = f": did you mean '{close}'?" if close else ""
         return f"no question is tagged '{unknown[0]}'{hint}"
     asked = [f"--tag {t}" for t in tags or ()] + ([f"--difficulty {difficulty}"] if difficulty else [])
     return f"no question matches {' '.join(asked)}"

@@ -6,6 +6,7 @@ one-line message on stderr and the exit code named here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -26,15 +27,22 @@ class BankError(MlsdError):
     """A bank file or folder cannot be read or parsed."""
 
 
+def closest(word: str, options: Iterable[str]) -> str | None:
+    """The option a mistyped word most likely meant, if any is close enough."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return close[0] if close else None
+
+
 class UnknownQuestion(MlsdError):
     def __init__(self, qid: str, known: list[str] | None = None) -> None:
         self.qid = qid
         self.close: str | None = None
         hint = ""
         if known:
-            import difflib
-
-            close = difflib.get_close_matches(qid, known, n=1)
+            near = closest(qid, known)
+            close = [near] if near else []
             # a part of an id ("fraud", "eta") is what people type: the one id that holds it
             holding = [k for k in known if qid.lower() in k.split("-") or k.startswith(qid.lower())]
             if not close and len(holding) == 1:
