@@ -109,6 +109,26 @@ def rejects(sent: Sentence, start: int, end: int, own: Collection[int] = ()) -> 
     return got
 
 
+# The words that can decide anything in `_cue_before` (with any word that starts with
+# "skip") and in the reading after the point in `_verdict_after`: a window without one
+# decides nothing, and is not read word by word.
+_BEFORE_WORDS = (
+    NEGATION_CUES
+    | AVOID_CUES
+    | REMEDY_CUES
+    | {"forget"}
+    | {bigram.split()[0] for bigram in NEGATION_BIGRAMS}
+)
+_AFTER_WORDS = (
+    LONE_VERDICTS
+    | ELSEWHERE_WORDS
+    | POST_REJECTIONS
+    | _OWNED
+    | _SKIPS
+    | {"but", "wait", "out", "too", "not", "never"}
+)
+
+
 def _rejects(sent: Sentence, start: int, end: int, own: Collection[int]) -> bool:
     if sent.refused_from is not None and sent.content[start] >= sent.refused_from:
         return True  # "A random holdout? No - ..."
@@ -121,6 +141,9 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
     ("no leakage"), None when no cue decides."""
     words, clause = sent.words, sent.clause
     rs = sent.content[start]
+    window = words[max(0, rs - NEGATION_REACH) : rs]
+    if _BEFORE_WORDS.isdisjoint(window) and not any(w.startswith("skip") for w in window):
+        return None
     re_ = sent.content[end - 1]
     cl = clause[rs]
     # "no leakage", "avoid skew": rejecting a problem is embracing its remedy, unless
@@ -195,6 +218,8 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
     re_ = sent.content[end - 1]
     cl = clause[rs]
     after = re_ + 1
+    if _AFTER_WORDS.isdisjoint(words[after : re_ + 11]) and not (rs > 0 and words[rs - 1] in ELSEWHERE_WORDS):
+        return _closing_verdict(sent, cl)
     if rs > 0 and words[rs - 1] in ELSEWHERE_WORDS and any(x in _OWNED for x in words[after : after + 2]):
         return True  # "that's a separate onboarding problem"
     for k in range(after, min(len(words), after + 3)):

@@ -19,7 +19,9 @@ Sentences, tokens and stems come from `text.py`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise, product
@@ -339,6 +341,11 @@ _FUNCTION_STEMS = frozenset(
 
 # --------------------------------------------------------------------------- matching
 
+# One stem's reading: the sentences without a rejecting word that hold it, then
+# (sentence, span) where it is made and where it is turned down in the others.
+_Single = tuple[set[int], list[tuple[int, tuple[int, int]]], list[tuple[int, tuple[int, int]]]]
+
+
 class _Index(dict[str, dict[int, dict[int, tuple[int, ...]]]]):
     """stem -> sentence index -> content position -> lengths (in content words) of the
     entries there (2 for two words written as one compound, "fall back" for "fallback").
@@ -349,8 +356,27 @@ class _Index(dict[str, dict[int, dict[int, tuple[int, ...]]]]):
 
     def __init__(self, sentences: list[Sentence]) -> None:
         super().__init__()
+        self.sentences = sentences
         self.masks: dict[str, int] = {}
         self.cued = {si for si, sent in enumerate(sentences) if sent.has_cue}  # may reject something
+        self.singles: dict[str, _Single] = {}
+
+    def single(self, st: str) -> _Single:
+        """Where one stem is made: the sentences without any rejecting word, then its spans
+        in the other sentences, those it is made in and those that turn it down. Many
+        phrases of a rubric share a one-word alternative ("latency"): each is read once."""
+        got = self.singles.get(st)
+        if got is None:
+            at = self[st]
+            good: list[tuple[int, tuple[int, int]]] = []
+            bad: list[tuple[int, tuple[int, int]]] = []
+            for si in at.keys() & self.cued:
+                sent = self.sentences[si]
+                for p, lengths in at[si].items():
+                    for ln in lengths:
+                        (bad if rejects(sent, p, p + ln) else good).append((si, (p, p + ln)))
+            got = self.singles[st] = (at.keys() - self.cued, good, bad)
+        return got
 
     def sentence_bits(self, st: str) -> int:
         bits = self.masks.get(st)
@@ -427,8 +453,10 @@ _NOTHING: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 def _shared_sentences(index: _Index, variant: Variant) -> list[int] | None:
     """Sentences holding every stem of the variant, in order (None when there are none)."""
     bits = -1
+    masks = index.masks
     for st in variant:
-        bits &= index.sentence_bits(st)
+        got = masks.get(st)
+        bits &= index.sentence_bits(st) if got is None else got
         if not bits:
             return None
     out = []
@@ -553,11 +581,12 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
             continue  # no variant starting with this stem can match
         for v in variants:
             if len(v) == 1:
-                clean.update(at.keys() - index.cued)
-                for si in at.keys() & index.cued:
-                    for p, lengths in at[si].items():
-                        for ln in lengths:
-                            judge(si, p, p + ln)
+                made, said, turned = index.single(first)
+                clean |= made
+                for si, span in said:
+                    good.setdefault(si, []).append(span)
+                for si, span in turned:
+                    bad.setdefault(si, []).append(span)
             elif v[-1] in index:  # cheap test before any search: both ends must stand somewhere
                 for si, s, e in _find(index, v):
                     judge(si, s, e)
@@ -737,8 +766,28 @@ def _match_item(
     return (sents, key[-1], min(ways, 2)), None  # a point made needs no rejection shown
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Scoring makes some hundred thousand short-lived lists, sets and tuples, none of
+    them in a reference cycle: each is freed as soon as it is no longer used. The cycle
+    collector would walk them over and over for nothing (6% of the work of scoring a
+    long answer), so it waits until scoring is done."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def score(answer: Answer, rubric: Rubric) -> ScoreResult:
     """Score an answer against a rubric (the question's items plus common ones)."""
+    with _no_cycle_collection():
+        return _score(answer, rubric)
+
+
+def _score(answer: Answer, rubric: Rubric) -> ScoreResult:
     compiled = compile_rubric(rubric)
     sentences = analyse([(s.stage, s.text) for s in answer.sections])
     index = _build_index(compiled, sentences)
@@ -796,12 +845,18 @@ def _as_found(signal: tuple[str, ...], evidence: list[Sentence]) -> str:
     stems = {st for sent in evidence for st in sent.stems}
     shown = []
     for phrase in signal:
-        alts = alternatives(phrase)
+        alts = _alternative_stems(phrase)
         if len(alts) > 1:
-            plain = [a for a in alts if all(stem(w) in stems for w in phrase_tokens(a))]
+            plain = [a for a, need in alts if need <= stems]
             phrase = plain[0] if plain else phrase
         shown.append(phrase)
     return " + ".join(shown)
+
+
+@lru_cache(maxsize=4096)
+def _alternative_stems(phrase: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A phrase's alternatives, each with the stems of its words."""
+    return tuple((a, frozenset(stem(w) for w in phrase_tokens(a))) for a in alternatives(phrase))
 
 
 def summarise(

@@ -851,7 +851,9 @@ class Sentence:
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
+# A sentence ends at ".", "!" or "?" (kept) and any closing quotes or brackets (dropped)
+# before a space. Written without a look-behind, which would be tried at every letter.
+_SENT_END = re.compile(r"([.!?])[\"')\]]*\s+(?=\S)")
 # Abbreviations whose dot ends no sentence.
 _ABBREVIATED = frozenset("e.g. i.e. etc. vs. approx. incl. resp. cf. eg. ie.".split())
 
@@ -864,10 +866,11 @@ def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
     for line in paragraph.splitlines():
         if _HEADING.match(line):
             continue
-        if _BULLET.match(line) and current:
+        bullet = _BULLET.match(line)
+        if bullet and current:
             pieces.append(" ".join(current))
             current = []
-        stripped = _BULLET.sub("", line, count=1).strip()
+        stripped = (line[bullet.end() :] if bullet else line).strip()
         if stripped:
             current.append(stripped)
     if current:
@@ -876,7 +879,8 @@ def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
     for piece in pieces:
         held = ""  # a piece that ended in "e.g." or "vs.": the sentence goes on
         first = True
-        for s in _SENT_END.split(piece):
+        parts = _SENT_END.split(piece)  # text, end mark, text, end mark, ..., text
+        for s in map(str.__add__, parts[0::2], [*parts[1::2], ""]):
             s = f"{held} {s}" if held else s
             tail = s[-8:].rsplit(None, 1)[-1].lstrip("([\"'").lower() if s.endswith(".") else ""
             if tail in _ABBREVIATED:
