@@ -971,11 +971,11 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
             prev.refused_from = _asked_from(prev)
             prev.has_cue = True
     _refuse_listed(sentences, starts)
-    if all_words:
-        stem_many(all_words)  # one batched call fills the cache
-    get = _STEM_CACHE.get
+    stems = stem_many(all_words)  # one batched call for the whole answer
+    k = 0
     for sent, content_words in zip(sentences, pending, strict=True):
-        sent.stems = [get(w) or stem(w) for w in content_words]
+        sent.stems = stems[k : k + len(content_words)]
+        k += len(content_words)
     return sentences
 
 
