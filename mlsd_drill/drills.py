@@ -185,6 +185,7 @@ def to_record(rep: DrillReport, ended: datetime | None = None) -> SessionRecord:
                 "followup_ask": s.followup.ask if s.followup else None,
                 "followup_reply": s.followup.reply if s.followup else None,
                 "auto_submitted": s.auto_submitted,
+                "hints_shown": s.hints_shown,
             }
         )
     q = rep.question

@@ -161,6 +161,10 @@ MIGRATIONS: list[str] = [
         WHERE i.item_id = item_tally.item_id AND i.text = item_tally.text AND i.self_hit = 0
     );
     """,
+    # 7: how many of a stage's hints the candidate opened (an interviewer notices a nudge)
+    """
+    ALTER TABLE stages ADD COLUMN hints_shown INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -301,7 +305,7 @@ class History:
         )
         for s in r.stages:
             c.execute(
-                "INSERT INTO stages VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO stages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     r.id,
                     s["stage"],
@@ -315,6 +319,7 @@ class History:
                     s.get("followup_reply"),
                     int(bool(s.get("auto_submitted"))),
                     s.get("followup_elapsed"),
+                    s.get("hints_shown") or 0,
                 ),
             )
         for i in r.items:
@@ -552,6 +557,7 @@ _STAGE_FIELDS: fields.Spec = {
     "followup_ask": ("text or null", fields.maybe(fields.text), True),
     "followup_reply": ("text or null", fields.maybe(fields.text), True),
     "auto_submitted": ("true or false", fields.flag, True),
+    "hints_shown": ("a whole number", lambda v: fields.whole(v) and v >= 0, True),
 }
 _ITEM_FIELDS: fields.Spec = {
     "id": ("text", fields.text, False),

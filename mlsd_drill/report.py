@@ -530,6 +530,19 @@ def _followup_note(rec: Any) -> str | None:
     return f"Stage times are the stages' own; the {n} follow-up{'s' if n > 1 else ''} took {mmss(sum(followups))} more."
 
 
+def _hint_note(rec: Any) -> str | None:
+    """The hints opened, by stage: a point made after a hint is a point the interviewer
+    nudged you to, so the score reads more kindly than the interview would have."""
+    used = [(s["stage"], n) for s in rec.stages if (n := s.get("hints_shown") or 0)]
+    if not used:
+        return None
+    total = sum(n for _, n in used)
+    plural = "s" if total > 1 else ""
+    if len(used) == 1:
+        return f"You opened {total} hint{plural}, in {used[0][0]}."
+    return f"You opened {total} hints: " + ", ".join(f"{n} in {stage}" for stage, n in used) + "."
+
+
 def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[RenderableType]:
     """The end-of-drill result (also `mlsd review`): per stage scores and time, misses, notes."""
     from rich.rule import Rule
@@ -568,7 +581,7 @@ def session_result(rec: Any, reference: dict[str, str] | None = None) -> list[Re
     t.add_row(*total)
     out.append(t)
     rated = f"You rated it '{RATINGS[rec.rating]}'." if getattr(rec, "rating", None) in RATINGS else None
-    for note in (_followup_note(rec), _timing_note(rec), rated):
+    for note in (_followup_note(rec), _timing_note(rec), _hint_note(rec), rated):
         if note:
             out.append(Text(note, style="dim"))
     level = level_text(rec.level)
@@ -856,7 +869,7 @@ def export_markdown(rec: Any) -> str:
             *_stage_totals(rec),
         )
     )
-    notes = [n for n in (_followup_note(rec), _timing_note(rec)) if n]
+    notes = [n for n in (_followup_note(rec), _timing_note(rec), _hint_note(rec)) if n]
     if notes:
         lines += ["", *notes]
     for s in rec.stages:

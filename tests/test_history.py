@@ -130,9 +130,11 @@ def test_two_drills_finishing_together_are_both_recorded(home: Path) -> None:
 
 
 def test_export_import_round_trip_without_duplicates(home: Path, tmp_path: Path) -> None:
+    hinted = record("bbb222", when="2026-11-02T10:00:00+00:00")
+    hinted.stages[2]["hints_shown"] = 2
     with History() as h:
-        h.add_session(record("aaa111"))
-        h.add_session(record("bbb222", when="2026-11-02T10:00:00+00:00"))
+        h.add_session(record("aaa111"))  # as an export from before hints were kept: none given
+        h.add_session(hinted)
     dump = tmp_path / "dump.json"
     result = runner.invoke(app, ["export", "--all", "-o", str(dump)])  # --all is JSON, no --format needed
     assert result.exit_code == 0
@@ -147,6 +149,8 @@ def test_export_import_round_trip_without_duplicates(home: Path, tmp_path: Path)
     assert "imported 2 session(s)" in fresh.stdout
     with History() as h:
         assert h.load("bbb222").stages[1]["overtime"] == 60.0
+        assert [s["hints_shown"] for s in h.load("bbb222").stages] == [0, 0, 2, 0, 0]
+        assert {s["hints_shown"] for s in h.load("aaa111").stages} == {0}
 
 
 def test_import_rejects_other_json(tmp_path: Path) -> None:
@@ -166,6 +170,7 @@ def test_import_rejects_other_json(tmp_path: Path) -> None:
         (("stages", 0, "elapsed"), "1m", 'stages[1].elapsed should be a number or null, not "1m"'),
         (("items", 2, "self_hit"), "yes", 'items[3].self_hit should be true or false, not "yes"'),
         (("items", 0, "stage"), "deploy", 'items[1].stage should be a stage name, not "deploy"'),
+        (("stages", 2, "hints_shown"), -1, "stages[3].hints_shown should be a whole number, not -1"),
     ],
 )
 def test_import_names_a_wrong_field_and_leaves_the_history_alone(  # type: ignore[no-untyped-def]
@@ -356,7 +361,7 @@ def test_stats_keeps_apart_two_questions_items_that_share_an_id(home: Path) -> N
         "DROP TABLE item_tally; CREATE TABLE item_tally (item_id TEXT PRIMARY KEY, text TEXT NOT NULL, "
         "stage TEXT NOT NULL, missed INTEGER NOT NULL, seen INTEGER NOT NULL); "
         "INSERT INTO item_tally VALUES ('a', 'point a', 'data', 5, 9); "
-        "ALTER TABLE stages DROP COLUMN followup_elapsed; "
+        "ALTER TABLE stages DROP COLUMN followup_elapsed; ALTER TABLE stages DROP COLUMN hints_shown; "
         "DELETE FROM schema_migrations WHERE version > 2; PRAGMA user_version = 2;"
     )
     conn.close()

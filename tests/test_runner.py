@@ -36,6 +36,7 @@ class Step:
     seconds: float = 60.0
     how: str = "submit"
     drafts: int = 3  # how many draft callbacks happen while typing
+    hints: int = 0  # hints opened with Ctrl-T
 
 
 @dataclass
@@ -63,7 +64,7 @@ class ScriptedPrompter:
             self.clock.advance(step.seconds / (step.drafts + 1))
             on_draft(text[: len(view.text) + (k + 1) * len(step.text) // (step.drafts + 1)])
         self.clock.advance(step.seconds / (step.drafts + 1))
-        return StageOutcome(text=text, how=step.how)
+        return StageOutcome(text=text, how=step.how, hints_shown=step.hints)
 
     def confirm_pause(self) -> bool:
         return self.pause_answers.pop(0)
@@ -351,6 +352,26 @@ def test_record_puts_the_drill_in_history_and_schedules_it(tmp_path: Path) -> No
         assert rec.stages[1]["followup_ask"]
         assert "fraud-detection" in h.cards()
     assert drills.drafts().unfinished() == []
+
+
+def test_hints_opened_are_kept_and_shown_with_the_result(tmp_path: Path) -> None:
+    """A point made after a hint was nudged: the review says where hints were opened."""
+    from mlsd_drill.history import History
+
+    steps = list(FULL)
+    steps[2] = Step(FULL[2].text, hints=1)  # data
+    steps[4] = Step(FULL[4].text, hints=2)  # model
+    d, _, _, _ = make(tmp_path, steps)
+    d.store = drills.drafts()
+    sid, _ = drills.record(d.run())
+    with History() as h:
+        rec = h.load(sid)
+    assert [s["hints_shown"] for s in rec.stages] == [0, 1, 2, 0, 0]
+    out = io.StringIO()
+    for part in report.session_result(rec):
+        Console(file=out, width=100).print(part)
+    assert "You opened 3 hints: 1 in data, 2 in model." in out.getvalue()
+    assert "You opened 3 hints: 1 in data, 2 in model." in report.export_markdown(rec)
 
 
 def test_a_disk_that_refuses_never_ends_the_drill(tmp_path: Path) -> None:
