@@ -172,7 +172,8 @@ class Compiled:
     word_targets: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    pair_stems: dict[str, str] = field(default_factory=dict)  # two words written as one -> its stem
+    # two words written as one -> its stem, when that is a signal stem (else "")
+    pair_stems: dict[str, str] = field(default_factory=dict)
     longest: int = 0  # longest typo target: a longer word cannot be one letter off any
 
 
@@ -358,6 +359,7 @@ class _Index(dict[str, dict[int, dict[int, tuple[int, ...]]]]):
         super().__init__()
         self.sentences = sentences
         self.masks: dict[str, int] = {}
+        self.bits = [1 << si for si in range(len(sentences))]
         self.cued = {si for si, sent in enumerate(sentences) if sent.has_cue}  # may reject something
         self.singles: dict[str, _Single] = {}
 
@@ -381,7 +383,7 @@ class _Index(dict[str, dict[int, dict[int, tuple[int, ...]]]]):
     def sentence_bits(self, st: str) -> int:
         bits = self.masks.get(st)
         if bits is None:
-            bits = self.masks[st] = sum(1 << si for si in self.get(st, ()))
+            bits = self.masks[st] = sum(map(self.bits.__getitem__, self.get(st, ())))
         return bits
 
 _ONE = (1,)
@@ -423,12 +425,14 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
             # two words written for one ("fall back" for "fallback"); a hedge ends none
             # ("label definitely" is no "labeldefinit(ion)")
             if firsts and p < last and words[p + 1] not in HEDGES:
+                nxt = words[p + 1]
                 for first in firsts:
-                    pair = first + words[p + 1]
+                    pair = first + nxt
                     joined = pairs.get(pair)
                     if joined is None:
-                        joined = pairs[pair] = stem(pair)
-                    if joined in c.vocab:
+                        joined = stem(pair)
+                        joined = pairs[pair] = joined if joined in c.vocab else ""
+                    if joined:
                         row = index.setdefault(joined, {}).setdefault(si, {})
                         if 2 not in row.get(p, ()):
                             row[p] = (*row.get(p, ()), 2)
@@ -566,15 +570,6 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
     hits = _Hits()
     clean, good, bad = hits.clean, hits.good, hits.bad
 
-    def judge(si: int, s: int, e: int) -> None:
-        sent = sentences[si]
-        if not sent.has_cue:  # no rejecting word anywhere in the sentence
-            clean.add(si)
-        elif rejects(sent, s, e):
-            bad.setdefault(si, []).append((s, e))
-        else:
-            good.setdefault(si, []).append((s, e))
-
     for first, variants in phrase.by_first.items():
         at = index.get(first)
         if at is None:
@@ -589,7 +584,13 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
                     bad.setdefault(si, []).append(span)
             elif v[-1] in index:  # cheap test before any search: both ends must stand somewhere
                 for si, s, e in _find(index, v):
-                    judge(si, s, e)
+                    sent = sentences[si]
+                    if not sent.has_cue:  # no rejecting word anywhere in the sentence
+                        clean.add(si)
+                    elif rejects(sent, s, e):
+                        bad.setdefault(si, []).append((s, e))
+                    else:
+                        good.setdefault(si, []).append((s, e))
     for v0 in phrase.near:
         if v0[0] not in index or v0[1] not in index:
             continue
