@@ -51,13 +51,15 @@ def answer_words(n: int, rng: random.Random) -> str:
     return "".join(out)
 
 
-def median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
+def paired_median_ms(fn, other, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Medians of two functions run in turn, so that both meet the same load on a shared machine."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+        for f, out in ((fn, times[0]), (other, times[1])):
+            t = time.perf_counter()
+            f()
+            out.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -69,8 +71,9 @@ def main() -> None:
     for n in (1000, 2500, 5000, 10000):
         text = answer_words(n, rng)
         words = len(text.split())
-        ms = median_ms(lambda text=text: score(parse_markdown(text), rub), 15)
-        base = median_ms(lambda text=text: naive(text, rub), 15)
+        ms, base = paired_median_ms(
+            lambda text=text: score(parse_markdown(text), rub), lambda text=text: naive(text, rub), 31
+        )
         results[n] = ms
         print(
             f"{words:6d} words: engine {ms:6.1f} ms   naive substring baseline {base:5.1f} ms   ratio {ms / base:4.1f}x"
@@ -91,8 +94,9 @@ def main() -> None:
     normal = answer_words(2000, random.Random(5))
     for chars in (10_000, 100_000):
         blob = normal + "\n\n" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(chars))
-        ms = median_ms(lambda blob=blob: score(parse_markdown(blob), rub), 5)
-        base = median_ms(lambda: score(parse_markdown(normal), rub), 5)
+        ms, base = paired_median_ms(
+            lambda blob=blob: score(parse_markdown(blob), rub), lambda: score(parse_markdown(normal), rub), 5
+        )
         print(f"2,000 words plus one {chars:,}-letter word: {ms:6.1f} ms, {ms / base:4.1f}x the words alone")
 
 
