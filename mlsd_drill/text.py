@@ -1073,16 +1073,14 @@ def _clauses(
     c = 0
     n = len(tokens)
     for k, t in enumerate(tokens):
-        if t == '"':
-            if k < close:
+        if t in special:  # most words are not: one test for them
+            if t == '"':
+                if k > close:
+                    nxt = [i for i in range(k + 1, min(n, k + _QUOTE_SPAN + 2)) if tokens[i] == '"']
+                    close = nxt[0] if nxt else -1
                 continue
-            if k > close:
-                nxt = [i for i in range(k + 1, min(n, k + _QUOTE_SPAN + 2)) if tokens[i] == '"']
-                close = nxt[0] if nxt else -1
-            continue
-        if k < close:
-            quoted.add(len(words))
-        if t in special:
+            if k < close:
+                quoted.add(len(words))
             if t in _CLAUSE_PUNCT:
                 c += 1
                 if t == ";":
@@ -1091,6 +1089,8 @@ def _clauses(
             # "skip X and Y" rejects both; "skip X and we add Y" starts afresh
             if t != "and" or (k + 1 < n and tokens[k + 1] in SUBJECTS):
                 c += 1
+        elif k < close:
+            quoted.add(len(words))
         words.append(t)
         clause.append(c)
     return words, clause, frozenset(quoted), frozenset(hard)
