@@ -771,7 +771,7 @@ def _match_item(
 def _no_cycle_collection() -> Iterator[None]:
     """Scoring makes some hundred thousand short-lived lists, sets and tuples, none of
     them in a reference cycle: each is freed as soon as it is no longer used. The cycle
-    collector would walk them over and over for nothing (6% of the work of scoring a
+    collector would walk them over and over for nothing (5% of the work of scoring a
     long answer), so it waits until scoring is done."""
     was_on = gc.isenabled()
     gc.disable()

@@ -95,11 +95,13 @@ def pause_and_save(child) -> None:  # type: ignore[no-untyped-def]
     assert child.exitstatus == 130
 
 
-def finish_end_screens(child, first: int = 1) -> None:  # type: ignore[no-untyped-def]
+def finish_end_screens(child, first: int = 1, note: str | None = None) -> None:  # type: ignore[no-untyped-def]
     for n in range(first, 6):  # one checklist per stage
         child.expect(f"Self-score {n}/5")
         time.sleep(0.3)
         child.send("\r")
+    if note:  # a line of the result, printed after the lists
+        child.expect_exact(note)
     # a recap by the rating question, with each stage's share: the table is far up the screen
     child.expect(r"In short: \d+% self-scored \(\d+% by the scorer\)")
     child.wait_screen(r"by stage:\s+clarify\s+\d+%,\s+data\s+\d+%")
@@ -120,8 +122,16 @@ def test_full_drill(mlsd_bin: str, env: dict[str, str]) -> None:
         "Shadow mode then an A/B test; fall back to rules on timeout.",
         "PSI drift on the score distribution; retrain weekly.",
     ]
-    for text in answers:
-        answer_box(child, text)  # the stage
+    for n, text in enumerate(answers):
+        if n == 1:  # a hint in the data stage, as a stuck candidate would open one
+            child.expect("left")
+            child.sendcontrol("t")
+            child.wait_screen(r"Hint 1/\d")
+            type_text(child, text)
+            time.sleep(0.1)
+            child.send(ESC_ENTER)
+        else:
+            answer_box(child, text)  # the stage
         child.expect("Interviewer:")
         answer_box(child, "short reply")  # its follow-up
     child.expect("Automatic score")
@@ -133,13 +143,15 @@ def test_full_drill(mlsd_bin: str, env: dict[str, str]) -> None:
     assert not re.search(r"● Sets a latency budget[^\n]*\(check\?\)", screen.string)
     time.sleep(0.3)
     child.send("\r")
-    finish_end_screens(child, first=2)
+    finish_end_screens(child, first=2, note="You opened 1 hint, in data.")  # under the result table
     child.close()
     assert child.exitstatus == 0
     out = subprocess.run([mlsd_bin, "history", "--json"], env=env, capture_output=True, text=True, check=True)
     sessions = json.loads(out.stdout)
     assert len(sessions) == 1 and sessions[0]["question_id"] == "fraud-detection"
     assert sessions[0]["auto_score"] > 0
+    out = subprocess.run([mlsd_bin, "review", "--json"], env=env, capture_output=True, text=True, check=True)
+    assert [s["hints_shown"] for s in json.loads(out.stdout)["stages"]] == [0, 1, 0, 0, 0]
 
 
 def test_countdown_is_visible_and_ticks(mlsd_bin: str, env: dict[str, str]) -> None:
