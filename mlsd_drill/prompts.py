@@ -435,6 +435,36 @@ def _short(text: str | None, limit: int = 140) -> str:
 PROMPT_WIDTH = 2  # "› " on the first line, "  " on every other one, wrapped or not
 
 
+def wrap_pads(chars: list[str], width: int) -> list[tuple[int, int]]:
+    """Where a line of characters wraps between words on rows `width` columns wide: (index
+    of a word's first character, spaces padded before it to start it on the next row)."""
+    from prompt_toolkit.utils import get_cwidth
+
+    if width < 10 or len(chars) > 20_000 or sum(get_cwidth(c) for c in chars) <= width:
+        return []  # fits, or too narrow or too long to bother
+    pads: list[tuple[int, int]] = []
+    col = i = 0
+    n = len(chars)
+    while i < n:
+        if chars[i].isspace():
+            col = (col + get_cwidth(chars[i])) % width  # a full line starts the next
+            i += 1
+            continue
+        j, size = i, 0
+        while j < n and not chars[j].isspace():
+            size += get_cwidth(chars[j])
+            j += 1
+        # a word that fills the row exactly would push the space after it to the start
+        # of the next row, which then begins one column in: it moves down too
+        spaced = size + (j < n and chars[j] == " ")
+        if col > 0 and col + spaced > width and size < width:
+            pads.append((i, width - col))  # the word would not fit: it starts the next line
+            col = 0
+        col = (col + size) % width  # a word longer than a line wraps inside, as before
+        i = j
+    return pads
+
+
 def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
     """A prompt_toolkit input processor that wraps long lines between words.
 
@@ -447,34 +477,11 @@ def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
 
     from prompt_toolkit.layout.processors import Processor, Transformation
     from prompt_toolkit.layout.utils import explode_text_fragments
-    from prompt_toolkit.utils import get_cwidth
 
     class WordWrap(Processor):
         def apply_transformation(self, ti: Any) -> Any:
-            width = ti.width - prefix
             chars = explode_text_fragments(ti.fragments)
-            if width < 10 or len(chars) > 20_000 or sum(get_cwidth(c[1]) for c in chars) <= width:
-                return Transformation(ti.fragments)  # fits, or too narrow or too long to bother
-            pads: list[tuple[int, int]] = []  # (index of a word's first char, spaces before it)
-            col = i = 0
-            n = len(chars)
-            while i < n:
-                if chars[i][1].isspace():
-                    col = (col + get_cwidth(chars[i][1])) % width  # a full line starts the next
-                    i += 1
-                    continue
-                j, size = i, 0
-                while j < n and not chars[j][1].isspace():
-                    size += get_cwidth(chars[j][1])
-                    j += 1
-                # a word that fills the row exactly would push the space after it to the start
-                # of the next row, which then begins one column in: it moves down too
-                spaced = size + (j < n and chars[j][1] == " ")
-                if col > 0 and col + spaced > width and size < width:
-                    pads.append((i, width - col))  # the word would not fit: it starts the next line
-                    col = 0
-                col = (col + size) % width  # a word longer than a line wraps inside, as before
-                i = j
+            pads = wrap_pads([c[1] for c in chars], ti.width - prefix)
             if not pads:
                 return Transformation(ti.fragments)
             out: list[Any] = []
@@ -505,6 +512,53 @@ def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
             return Transformation(out, source_to_display=source_to_display, display_to_source=display_to_source)
 
     return WordWrap()
+
+
+def row_move(lines: list[str], row: int, col: int, step: int, width: int) -> tuple[int, int] | None:
+    """Up (step -1) or Down (+1) by one screen row of the answer box, where long lines wrap
+    between words: the (line, column) the cursor goes to, keeping its place across the row,
+    or None where it cannot go (the first or last row) or where the layout is not simply
+    known (tabs, wide characters), so that the key does what prompt_toolkit does by itself:
+    move by whole lines, which in a wrapped paragraph skips every row between."""
+    import bisect
+
+    from prompt_toolkit.utils import get_cwidth
+
+    def layout(line: str) -> tuple[list[int], int] | None:
+        """Each character's display column (and the end's), padding included; the columns in use."""
+        if "\t" in line or any(get_cwidth(c) != 1 for c in line):
+            return None
+        pads = dict(wrap_pads(list(line), width))
+        cols, shift = [], 0
+        for i in range(len(line) + 1):
+            shift += pads.get(i, 0)
+            cols.append(i + shift)
+        return cols, cols[-1]
+
+    def column_at(cols: list[int], target: int) -> int:
+        """The character at a display column; past the end of a row's text, the row's last."""
+        k = bisect.bisect_right(cols, target) - 1
+        return max(k, 0)
+
+    if width < 1:
+        return None
+    here = layout(lines[row])
+    if here is None:
+        return None
+    cols, end = here
+    r, x = divmod(cols[col], width)
+    if 0 <= r + step <= end // width:  # another row of the same line
+        # a column in the padding at a row's end is the row's last character
+        return row, column_at(cols, min((r + step) * width + x, end))
+    row2 = row + step
+    if not 0 <= row2 < len(lines):
+        return None
+    there = layout(lines[row2])
+    if there is None:
+        return None
+    cols2, end2 = there
+    first = (end2 // width) * width if step < 0 else 0
+    return row2, column_at(cols2, min(first + x, end2))
 
 
 def answer_box(
@@ -644,6 +698,24 @@ def answer_box(
             tell(stage_q if state["asked"] else case)
         else:
             state["notice"] = next_note
+
+    @kb.add("up")
+    @kb.add("down")
+    def _by_row(event: Any) -> None:
+        """Up and Down move one row of the box, as in an editor, not one whole paragraph."""
+        buf = event.current_buffer
+        step = -1 if event.key_sequence[0].key == "up" else 1
+        try:
+            width = event.app.output.get_size().columns - PROMPT_WIDTH
+        except Exception:  # no terminal size to go by: whole lines, as prompt_toolkit moves
+            width = 0
+        for _ in range(event.arg):
+            doc = buf.document
+            got = row_move(doc.lines, doc.cursor_position_row, doc.cursor_position_col, step, width)
+            if got is None:
+                (buf.cursor_up if step < 0 else buf.cursor_down)()
+            else:
+                buf.cursor_position = doc.translate_row_col_to_index(*got)
 
     @kb.add("c-z")
     def _no_suspend(event: Any) -> None:

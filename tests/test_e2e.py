@@ -171,6 +171,18 @@ def test_countdown_is_visible_and_ticks(mlsd_bin: str, env: dict[str, str]) -> N
     child.kill(signal.SIGKILL)
 
 
+def test_up_moves_one_row_of_a_wrapped_paragraph(mlsd_bin: str, env: dict[str, str]) -> None:
+    child = spawn(mlsd_bin, ["drill", "fraud-detection"], env)
+    child.expect("left")
+    # 60 words of five columns: rows of 23 in the 118 columns beside the prompt
+    type_text(child, " ".join(f"w{i:03d}" for i in range(60)))
+    child.wait_screen(r"w059")
+    child.send("\x1b[A")  # Up, at the end of the third row, 69 columns in
+    type_text(child, "[UP]")
+    child.wait_screen(r"w036\[UP\] w037")  # the row above, same column: not the line above
+    child.kill(signal.SIGKILL)
+
+
 def test_strict_auto_submits(mlsd_bin: str, env: dict[str, str]) -> None:
     # 0.5 minutes in all: the clarify stage has about 3 seconds
     child = spawn(mlsd_bin, ["drill", "fraud-detection", "--minutes", "0.5", "--strict"], env)

@@ -387,3 +387,25 @@ def test_an_editor_that_is_not_installed_is_named(monkeypatch) -> None:  # type:
     )
     monkeypatch.setenv("EDITOR", "/bin/sh")
     assert missing_editor() is None
+
+
+def test_up_and_down_move_one_row_of_a_wrapped_paragraph() -> None:
+    """A long paragraph wraps over several rows: Up goes to the row above, keeping the
+    column, where prompt_toolkit alone would jump to the line (paragraph) before."""
+    from mlsd_drill.prompts import row_move
+
+    text = " ".join(f"w{i:03d}" for i in range(40))  # 15 words a row in the 78 columns of an 80-wide box
+    up = run_box(text + "\x1b[AX\x1b\r", view(), FakeClock())
+    assert "w024X w025" in up.text  # the row above, 49 columns in, as the cursor was
+    back = run_box(text + "\x1b[A\x1b[BX\x1b\r", view(), FakeClock())
+    assert back.text == text + "X"
+    two = run_box("first paragraph\n" + text + "\x1b[A\x1b[AX\x1b\r", view(), FakeClock())
+    assert "w009X w010" in two.text  # still in the paragraph, its first row
+    three = run_box("first paragraph\n" + text + "\x1b[A\x1b[A\x1b[AX\x1b\r", view(), FakeClock())
+    assert three.text.startswith("first paragraphX\n")  # then the line above, at its end
+    # the same reading where rows end in padding: past a row's text is its last character
+    line = "labels are delayed by chargebacks for weeks"  # rows of 20: "labels are delayed ", ...
+    assert row_move([line], 0, 38, -1, 20) == (0, 19)  # "weeks" -> "by"
+    assert row_move([line], 0, 37, -1, 20) == (0, 18)  # row end -> row end (the space)
+    assert row_move([line], 0, 3, -1, 20) is None  # the first row: nowhere above
+    assert row_move(["a\tb " * 30], 0, 50, -1, 20) is None  # tabs: whole lines, as before
