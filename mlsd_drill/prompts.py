@@ -514,51 +514,63 @@ def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
     return WordWrap()
 
 
+def _row_layout(line: str, width: int) -> list[int] | None:
+    """Each character's display column in the answer box (and the end's), the padding of
+    the word wrap included; None where that is not simply known (tabs, wide characters)."""
+    from prompt_toolkit.utils import get_cwidth
+
+    if width < 1 or "\t" in line or any(get_cwidth(c) != 1 for c in line):
+        return None
+    pads = dict(wrap_pads(list(line), width))
+    cols, shift = [], 0
+    for i in range(len(line) + 1):
+        shift += pads.get(i, 0)
+        cols.append(i + shift)
+    return cols
+
+
+def _column_at(cols: list[int], target: int) -> int:
+    """The character at a display column; past the end of a row's text, the row's last."""
+    import bisect
+
+    return max(bisect.bisect_right(cols, target) - 1, 0)
+
+
 def row_move(lines: list[str], row: int, col: int, step: int, width: int) -> tuple[int, int] | None:
     """Up (step -1) or Down (+1) by one screen row of the answer box, where long lines wrap
     between words: the (line, column) the cursor goes to, keeping its place across the row,
     or None where it cannot go (the first or last row) or where the layout is not simply
-    known (tabs, wide characters), so that the key does what prompt_toolkit does by itself:
-    move by whole lines, which in a wrapped paragraph skips every row between."""
-    import bisect
-
-    from prompt_toolkit.utils import get_cwidth
-
-    def layout(line: str) -> tuple[list[int], int] | None:
-        """Each character's display column (and the end's), padding included; the columns in use."""
-        if "\t" in line or any(get_cwidth(c) != 1 for c in line):
-            return None
-        pads = dict(wrap_pads(list(line), width))
-        cols, shift = [], 0
-        for i in range(len(line) + 1):
-            shift += pads.get(i, 0)
-            cols.append(i + shift)
-        return cols, cols[-1]
-
-    def column_at(cols: list[int], target: int) -> int:
-        """The character at a display column; past the end of a row's text, the row's last."""
-        k = bisect.bisect_right(cols, target) - 1
-        return max(k, 0)
-
-    if width < 1:
+    known, so that the key does what prompt_toolkit does by itself: move by whole lines,
+    which in a wrapped paragraph skips every row between."""
+    cols = _row_layout(lines[row], width)
+    if cols is None:
         return None
-    here = layout(lines[row])
-    if here is None:
-        return None
-    cols, end = here
+    end = cols[-1]
     r, x = divmod(cols[col], width)
     if 0 <= r + step <= end // width:  # another row of the same line
         # a column in the padding at a row's end is the row's last character
-        return row, column_at(cols, min((r + step) * width + x, end))
+        return row, _column_at(cols, min((r + step) * width + x, end))
     row2 = row + step
     if not 0 <= row2 < len(lines):
         return None
-    there = layout(lines[row2])
-    if there is None:
+    cols2 = _row_layout(lines[row2], width)
+    if cols2 is None:
         return None
-    cols2, end2 = there
-    first = (end2 // width) * width if step < 0 else 0
-    return row2, column_at(cols2, min(first + x, end2))
+    first = (cols2[-1] // width) * width if step < 0 else 0
+    return row2, _column_at(cols2, min(first + x, cols2[-1]))
+
+
+def row_bounds(line: str, col: int, width: int) -> tuple[int, int]:
+    """The first and last column of the screen row the cursor is on (the whole line's
+    where its layout is not simply known): where Home and End go first."""
+    cols = _row_layout(line, width)
+    if cols is None:
+        return 0, len(line)
+    r = cols[col] // width
+    start = _column_at(cols, r * width)
+    if r == cols[-1] // width:
+        return start, len(line)
+    return start, _column_at(cols, (r + 1) * width) - 1
 
 
 def answer_box(
@@ -716,6 +728,23 @@ def answer_box(
                 (buf.cursor_up if step < 0 else buf.cursor_down)()
             else:
                 buf.cursor_position = doc.translate_row_col_to_index(*got)
+
+    @kb.add("home")
+    @kb.add("end")
+    def _row_ends(event: Any) -> None:
+        """Home and End go to the start or end of the row; pressed again, of the paragraph."""
+        buf = event.current_buffer
+        doc = buf.document
+        line, col = doc.current_line, doc.cursor_position_col
+        try:
+            width = event.app.output.get_size().columns - PROMPT_WIDTH
+        except Exception:
+            width = 0
+        start, end = row_bounds(line, col, width)
+        if event.key_sequence[0].key == "home":
+            buf.cursor_position += (start if col != start else 0) - col
+        else:
+            buf.cursor_position += (end if col != end else len(line)) - col
 
     @kb.add("c-z")
     def _no_suspend(event: Any) -> None:

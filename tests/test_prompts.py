@@ -409,3 +409,17 @@ def test_up_and_down_move_one_row_of_a_wrapped_paragraph() -> None:
     assert row_move([line], 0, 37, -1, 20) == (0, 18)  # row end -> row end (the space)
     assert row_move([line], 0, 3, -1, 20) is None  # the first row: nowhere above
     assert row_move(["a\tb " * 30], 0, 50, -1, 20) is None  # tabs: whole lines, as before
+
+
+def test_home_and_end_go_to_the_row_then_to_the_paragraph() -> None:
+    from mlsd_drill.prompts import row_bounds
+
+    text = " ".join(f"w{i:03d}" for i in range(40))  # rows of 15 words, 78 columns
+    home = run_box(text + "\x1b[HX\x1b\r", view(), FakeClock())
+    assert "w029 Xw030" in home.text  # the last row's start, not the paragraph's
+    twice = run_box(text + "\x1b[H\x1b[HX\x1b\r", view(), FakeClock())
+    assert twice.text == "X" + text
+    end = run_box(text + "\x1b[H\x1b[A\x1b[FX\x1b\r", view(), FakeClock())
+    assert "w029X w030" in end.text  # the end of the row above (before the space that wraps)
+    assert row_bounds("labels are delayed by chargebacks for weeks", 25, 20) == (19, 37)
+    assert row_bounds("a\tb", 1, 20) == (0, 3)  # a tab: the whole line, as before
