@@ -111,7 +111,8 @@ def rejects(sent: Sentence, start: int, end: int, own: Collection[int] = ()) -> 
 
 # The words that can decide anything in `_cue_before` (with any word that starts with
 # "skip") and in the reading after the point in `_verdict_after`: a window without one
-# decides nothing, and is not read word by word.
+# decides nothing, and is not read word by word. A word that a new rule of either
+# reader turns on belongs here too.
 _BEFORE_WORDS = (
     NEGATION_CUES
     | AVOID_CUES
