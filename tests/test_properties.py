@@ -41,3 +41,44 @@ def test_bank_loader_never_crashes(text: str) -> None:
         return
     q, problems = bank.check_question(doc)
     assert q is not None or problems or doc.value is None
+
+
+def _every_rule_word() -> list[str]:
+    """Each word the text and rejection modules name in a set of words (cues, verdicts,
+    subjects, time units...): the vocabulary a rejection rule can turn on."""
+    from mlsd_drill import rejection, text
+
+    found: set[str] = set()
+    for module in (text, rejection):
+        for value in vars(module).values():
+            if isinstance(value, frozenset) and all(isinstance(w, str) for w in value):
+                found |= {piece for w in value for piece in w.split()}
+    return sorted(found)
+
+
+RULE_WORDS = st.sampled_from([*_every_rule_word(), "velocity", "features", "drift", "calibration", ",", ";", "-"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(RULE_WORDS, min_size=2, max_size=24).map(" ".join))
+def test_reading_a_rejection_skips_only_windows_that_decide_nothing(sentence: str) -> None:
+    """The rejection reader passes over a window without a deciding word. Read in full, word by
+    word, every span of any sentence made of rule words gets the same verdict."""
+    from mlsd_drill import rejection
+    from mlsd_drill.text import analyse
+
+    class Everything(frozenset[str]):
+        def isdisjoint(self, other: object) -> bool:
+            return False  # no window is passed over
+
+    for sent in analyse([("data", sentence)]):
+        n = len(sent.stems)
+        spans = [(s, e) for s in range(n) for e in range(s + 1, min(n, s + 3) + 1)]
+        quick = [rejection._rejects(sent, s, e, ()) for s, e in spans]
+        saved = rejection._BEFORE_WORDS, rejection._AFTER_WORDS
+        rejection._BEFORE_WORDS = rejection._AFTER_WORDS = Everything()
+        try:
+            full = [rejection._rejects(sent, s, e, ()) for s, e in spans]
+        finally:
+            rejection._BEFORE_WORDS, rejection._AFTER_WORDS = saved
+        assert quick == full, sent.text
