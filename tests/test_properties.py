@@ -82,3 +82,17 @@ def test_reading_a_rejection_skips_only_windows_that_decide_nothing(sentence: st
         finally:
             rejection._BEFORE_WORDS, rejection._AFTER_WORDS = saved
         assert quick == full, sent.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .!?\"')]\n\t", max_size=30))
+def test_sentences_end_where_a_look_behind_would_end_them(piece: str) -> None:
+    """Sentence ends are found without a look-behind (tried at every letter, it was slow):
+    the same pieces as the plain reading "after . ! or ?, closing marks and a space"."""
+    import re
+
+    from mlsd_drill.text import _SENT_END
+
+    parts = _SENT_END.split(piece)
+    pieces = list(map(str.__add__, parts[0::2], [*parts[1::2], ""]))
+    assert pieces == re.split(r"(?<=[.!?])[\"')\]]*\s+(?=\S)", piece)
