@@ -711,16 +711,21 @@ def answer_box(
         else:
             state["notice"] = next_note
 
+    def text_width(app: Any) -> int:
+        """The columns beside the prompt; 0 with no terminal size to go by (the keys below
+        then move by whole lines, as prompt_toolkit does)."""
+        try:
+            return int(app.output.get_size().columns) - PROMPT_WIDTH
+        except Exception:
+            return 0
+
     @kb.add("up")
     @kb.add("down")
     def _by_row(event: Any) -> None:
         """Up and Down move one row of the box, as in an editor, not one whole paragraph."""
         buf = event.current_buffer
         step = -1 if event.key_sequence[0].key == "up" else 1
-        try:
-            width = event.app.output.get_size().columns - PROMPT_WIDTH
-        except Exception:  # no terminal size to go by: whole lines, as prompt_toolkit moves
-            width = 0
+        width = text_width(event.app)
         for _ in range(event.arg):
             doc = buf.document
             got = row_move(doc.lines, doc.cursor_position_row, doc.cursor_position_col, step, width)
@@ -736,11 +741,7 @@ def answer_box(
         buf = event.current_buffer
         doc = buf.document
         line, col = doc.current_line, doc.cursor_position_col
-        try:
-            width = event.app.output.get_size().columns - PROMPT_WIDTH
-        except Exception:
-            width = 0
-        start, end = row_bounds(line, col, width)
+        start, end = row_bounds(line, col, text_width(event.app))
         if event.key_sequence[0].key == "home":
             buf.cursor_position += (start if col != start else 0) - col
         else:
