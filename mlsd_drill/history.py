@@ -557,7 +557,7 @@ _STAGE_FIELDS: fields.Spec = {
     "followup_ask": ("text or null", fields.maybe(fields.text), True),
     "followup_reply": ("text or null", fields.maybe(fields.text), True),
     "auto_submitted": ("true or false", fields.flag, True),
-    "hints_shown": ("a whole number", lambda v: fields.whole(v) and v >= 0, True),
+    "hints_shown": ("a count (0 or more)", lambda v: fields.whole(v) and v >= 0, True),
 }
 _ITEM_FIELDS: fields.Spec = {
     "id": ("text", fields.text, False),

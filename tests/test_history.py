@@ -170,7 +170,7 @@ def test_import_rejects_other_json(tmp_path: Path) -> None:
         (("stages", 0, "elapsed"), "1m", 'stages[1].elapsed should be a number or null, not "1m"'),
         (("items", 2, "self_hit"), "yes", 'items[3].self_hit should be true or false, not "yes"'),
         (("items", 0, "stage"), "deploy", 'items[1].stage should be a stage name, not "deploy"'),
-        (("stages", 2, "hints_shown"), -1, "stages[3].hints_shown should be a whole number, not -1"),
+        (("stages", 2, "hints_shown"), -1, "stages[3].hints_shown should be a count (0 or more), not -1"),
     ],
 )
 def test_import_names_a_wrong_field_and_leaves_the_history_alone(  # type: ignore[no-untyped-def]
