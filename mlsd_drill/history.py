@@ -165,6 +165,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE stages ADD COLUMN hints_shown INTEGER NOT NULL DEFAULT 0;
     """,
+    # 8: stats counts the timed drills in which a stage's hints were opened
+    """
+    ALTER TABLE stage_tally ADD COLUMN hinted INTEGER NOT NULL DEFAULT 0;
+    UPDATE stage_tally SET hinted = (
+        SELECT COUNT(*) FROM stages st JOIN sessions se ON se.id = st.session_id
+        WHERE st.stage = stage_tally.stage AND se.kind = 'drill' AND st.elapsed IS NOT NULL AND st.hints_shown > 0
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -355,11 +363,12 @@ class History:
         for s in r.stages:
             has_time = timed and s.get("elapsed") is not None
             c.execute(
-                "INSERT INTO stage_tally VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (stage) DO UPDATE SET "
+                "INSERT INTO stage_tally VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (stage) DO UPDATE SET "
                 "scored = scored + excluded.scored, sum_self = sum_self + excluded.sum_self, "
                 "timed = timed + excluded.timed, sum_elapsed = sum_elapsed + excluded.sum_elapsed, "
                 "sum_budget = sum_budget + excluded.sum_budget, "
-                "sum_overtime = sum_overtime + excluded.sum_overtime, over = over + excluded.over",
+                "sum_overtime = sum_overtime + excluded.sum_overtime, over = over + excluded.over, "
+                "hinted = hinted + excluded.hinted",
                 (
                     s["stage"],
                     int(s.get("self_pct") is not None),
@@ -369,6 +378,7 @@ class History:
                     (s.get("budget") or 0.0) if has_time else 0.0,
                     (s.get("overtime") or 0.0) if has_time else 0.0,
                     int(has_time and (s.get("overtime") or 0) >= RAN_OVER_SECONDS),
+                    int(has_time and (s.get("hints_shown") or 0) > 0),
                 ),
             )
 

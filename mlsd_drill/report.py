@@ -784,7 +784,9 @@ def stats_view(s: Any) -> list[RenderableType]:
         out.append(Text("\nTime management (timed drills)", style="italic"))
         tt = _table()
         cut = any(v.get("share_cut_off") for v in s.time.values())
-        cols = ["stage", "avg used", "of budget", "avg overtime", "ran over"] + (["time up"] if cut else [])
+        hinted = any(v.get("share_hinted") for v in s.time.values())
+        cols = ["stage", "avg used", "of budget", "avg overtime", "ran over"]
+        cols += (["time up"] if cut else []) + (["hints"] if hinted else [])
         for col in cols:
             tt.add_column(col, justify="left" if col == "stage" else "right")
         for st, v in s.time.items():
@@ -798,11 +800,15 @@ def stats_view(s: Any) -> list[RenderableType]:
             ]
             if cut:
                 row.append(Text(f"{v['share_cut_off'] * 100:.0f}%", style="yellow" if v["share_cut_off"] else ""))
+            if hinted:
+                row.append(Text(f"{v.get('share_hinted', 0.0) * 100:.0f}%"))
             tt.add_row(*row)
         out.append(tt)
         note = "of budget: time used against the budgets those stages had, so drills of any length compare"
         if cut:
             note += "; time up: stages --strict submitted when their time ran out"
+        if hinted:
+            note += "; hints: drills in which you opened a hint in that stage"
         out.append(Text(note + ".", style="dim"))
     return out
 

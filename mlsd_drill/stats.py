@@ -21,7 +21,7 @@ class Stats:
     missed_items: list[dict[str, Any]] = field(default_factory=list)
     time: dict[str, dict[str, float]] = field(
         default_factory=dict
-    )  # stage -> avg elapsed, budget, overtime, share over
+    )  # stage -> avg elapsed, budget, overtime, share over, cut off, hinted
     streak: int = 0
     best_streak: int = 0
     last_practice: str | None = None
@@ -107,6 +107,7 @@ def compute(
             "avg_overtime": round(t["sum_overtime"] / n, 1),
             "share_over": round(t["over"] / n, 3),
             "share_cut_off": round(cut_off.get(st, 0) / n, 3),
+            "share_hinted": round(t["hinted"] / n, 3),  # drills in which a hint was opened
         }
     s.missed_items = [
         {"id": r["item_id"], "text": r["text"], "stage": r["stage"], "missed": r["missed"], "seen": r["seen"]}
@@ -136,7 +137,8 @@ def _stage_tally(h: History, where: str, args: list[str]) -> list[Any]:
             "COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.elapsed END), 0) AS sum_elapsed, "
             "COALESCE(SUM(CASE WHEN se.kind = 'drill' AND st.elapsed IS NOT NULL THEN st.budget END), 0) AS sum_budget, "
             "COALESCE(SUM(CASE WHEN se.kind = 'drill' THEN st.overtime END), 0) AS sum_overtime, "
-            f"SUM(se.kind = 'drill' AND st.overtime >= {RAN_OVER_SECONDS}) AS over "
+            f"SUM(se.kind = 'drill' AND st.overtime >= {RAN_OVER_SECONDS}) AS over, "
+            "SUM(se.kind = 'drill' AND st.elapsed IS NOT NULL AND st.hints_shown > 0) AS hinted "
             f"FROM stages st JOIN sessions se ON se.id = st.session_id{where.replace('question_id', 'se.question_id')} "
             "GROUP BY st.stage",
             args,

@@ -362,6 +362,7 @@ def test_stats_keeps_apart_two_questions_items_that_share_an_id(home: Path) -> N
         "stage TEXT NOT NULL, missed INTEGER NOT NULL, seen INTEGER NOT NULL); "
         "INSERT INTO item_tally VALUES ('a', 'point a', 'data', 5, 9); "
         "ALTER TABLE stages DROP COLUMN followup_elapsed; ALTER TABLE stages DROP COLUMN hints_shown; "
+        "ALTER TABLE stage_tally DROP COLUMN hinted; "
         "DELETE FROM schema_migrations WHERE version > 2; PRAGMA user_version = 2;"
     )
     conn.close()
@@ -409,3 +410,32 @@ def test_among_points_missed_as_often_the_recent_ones_come_first(home: Path) -> 
         both = [m["text"] for m in stats.compute(h, questions={"fraud-detection", "rag-support-assistant"}).missed_items]
     assert whole[0] == both[0] == "rag point c", "each missed 1 of 1: the newest drill's point leads"
     assert sorted(whole) == sorted(both) == ["point a", "point b", "point c", "rag point c"]
+
+
+def test_stats_shows_in_which_stages_hints_were_opened(home: Path) -> None:
+    hinted = record("h1")
+    hinted.stages[1]["hints_shown"] = 2  # data
+    with History() as h:
+        h.add_session(hinted)
+        h.add_session(record("h2", when="2026-11-02T10:00:00+00:00"))
+        whole = stats.compute(h).time
+        subset = stats.compute(h, questions={"fraud-detection"}).time
+    assert whole["data"]["share_hinted"] == subset["data"]["share_hinted"] == 0.5
+    assert whole["model"]["share_hinted"] == 0.0
+    shown = " ".join(runner.invoke(app, ["stats"], env={"COLUMNS": "120"}).stdout.split())
+    assert "ran over hints" in shown and "hints: drills in which you opened a hint in that stage" in shown
+    # a history from before the tally kept hints: the first start after upgrading counts them
+    conn = sqlite3.connect(home / "history.sqlite3", isolation_level=None)
+    conn.executescript(
+        "ALTER TABLE stage_tally DROP COLUMN hinted; "
+        "DELETE FROM schema_migrations WHERE version > 7; PRAGMA user_version = 7;"
+    )
+    conn.close()
+    with History() as h:
+        assert stats.compute(h).time["data"]["share_hinted"] == 0.5
+
+
+def test_stats_without_hints_has_no_hints_column(home: Path) -> None:
+    with History() as h:
+        h.add_session(record("n1"))
+    assert "hints" not in runner.invoke(app, ["stats"], env={"COLUMNS": "120"}).stdout
