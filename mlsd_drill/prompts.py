@@ -465,6 +465,17 @@ def wrap_pads(chars: list[str], width: int) -> list[tuple[int, int]]:
     return pads
 
 
+def display_columns(pads: list[tuple[int, int]], n: int) -> list[int]:
+    """The display column of each of a line's n characters (and of its end), with the
+    spaces `wrap_pads` puts before words."""
+    before = dict(pads)
+    cols, shift = [], 0
+    for i in range(n + 1):
+        shift += before.get(i, 0)
+        cols.append(i + shift)
+    return cols
+
+
 def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
     """A prompt_toolkit input processor that wraps long lines between words.
 
@@ -491,23 +502,15 @@ def word_wrap_processor(prefix: int = PROMPT_WIDTH) -> Any:
                     out.append((frag[0], " " * pads[k][1]))
                     k += 1
                 out.append(frag)
-            starts = [s for s, _ in pads]
-            shifts = [0]
-            for _, pad in pads:
-                shifts.append(shifts[-1] + pad)
+            cols = display_columns(pads, len(chars))
+            past = cols[-1] - len(chars)  # beyond the line's end, every pad lies before
 
             def source_to_display(i: int) -> int:
-                return i + shifts[bisect.bisect_right(starts, i)]
+                return cols[i] if i < len(cols) else i + past
 
             def display_to_source(d: int) -> int:
-                shift = 0
-                for s, pad in pads:
-                    if d < s + shift:
-                        break
-                    if d < s + shift + pad:
-                        return s  # inside the padding: the word it moves down
-                    shift += pad
-                return d - shift
+                # inside the padding: the word it moves down
+                return bisect.bisect_left(cols, d) if d <= cols[-1] else d - past
 
             return Transformation(out, source_to_display=source_to_display, display_to_source=display_to_source)
 
@@ -521,12 +524,7 @@ def _row_layout(line: str, width: int) -> list[int] | None:
 
     if width < 1 or "\t" in line or any(get_cwidth(c) != 1 for c in line):
         return None
-    pads = dict(wrap_pads(list(line), width))
-    cols, shift = [], 0
-    for i in range(len(line) + 1):
-        shift += pads.get(i, 0)
-        cols.append(i + shift)
-    return cols
+    return display_columns(wrap_pads(list(line), width), len(line))
 
 
 def _column_at(cols: list[int], target: int) -> int:
