@@ -351,8 +351,9 @@ class _Index(dict[str, dict[int, dict[int, tuple[int, ...]]]]):
     """stem -> sentence index -> content position -> lengths (in content words) of the
     entries there (2 for two words written as one compound, "fall back" for "fallback").
 
-    Also, made when first asked for, each stem's sentences as the bits of an int (the
-    sentences holding several stems are one AND), and the sentences that may reject something.
+    Also the sentences that may reject something and, made when first asked for, each
+    stem's sentences as the bits of an int (the sentences holding several stems are one
+    AND) and each one-word reading (`single`).
     """
 
     def __init__(self, sentences: list[Sentence]) -> None:
