@@ -858,21 +858,49 @@ _SENT_END = re.compile(r"([.!?])[\"')\]]*\s+(?=\S)")
 _ABBREVIATED = frozenset("e.g. i.e. etc. vs. approx. incl. resp. cf. eg. ie.".split())
 
 
+# A line that ends mid-phrase: the next line goes on with the sentence.
+_OPEN_END = re.compile(
+    r"(?:[,(/&+=>\-\u2013\u2014\u2192]|\b(?:and|or|but|with|without|to|of|the|a|an|for|in|on|at|by|"
+    r"via|than|that|which|because|so|if|when|then|is|are|was|were|be)\b)\s*$",
+    re.IGNORECASE,
+)
+WRAPPED_WIDTH = 40  # a line at least this long, before a lower-case one, is prose wrapped by an editor
+_WORDLESS = re.compile(r"^[\W_]*$")  # a table rule "|---|---|", a code fence, "---"
+
+
+def _goes_on(before: str, line: str, in_item: bool) -> bool:
+    """Does `line` carry on the sentence of the line before it? Notes put one point per
+    line without a full stop, and a table one row per line, so a line break ends a
+    sentence - except under a list item, where an indented line goes on with the item;
+    after a line that ends mid-phrase ("," "and" "->"); and for a lower-case line after
+    a long one, which is prose wrapped by an editor."""
+    if in_item and line[:1].isspace():
+        return True
+    if _OPEN_END.search(before):
+        return True
+    return line.lstrip()[:1].islower() and len(before.strip()) >= WRAPPED_WIDTH
+
+
 def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
     """Sentences of a paragraph, each with whether it begins a line or bullet
-    (bullet lines always start a new sentence)."""
+    (bullet lines always start a new sentence, and so do most other lines)."""
     pieces: list[str] = []
     current: list[str] = []
+    before = ""  # the line before, as typed
+    in_item = False  # is the current piece a list item?
     for line in paragraph.splitlines():
         if _HEADING.match(line):
             continue
         bullet = _BULLET.match(line)
-        if bullet and current:
+        if current and (bullet or not _goes_on(before, line, in_item)):
             pieces.append(" ".join(current))
             current = []
+        if bullet or not current:
+            in_item = bool(bullet)
         stripped = (line[bullet.end() :] if bullet else line).strip()
-        if stripped:
+        if stripped and not _WORDLESS.match(stripped):
             current.append(stripped)
+            before = line
     if current:
         pieces.append(" ".join(current))
     out: list[tuple[str, bool]] = []

@@ -305,6 +305,50 @@ def test_evidence_of_a_list_signal_is_one_sentence_when_one_makes_the_whole_poin
     assert res["prauc"].evidence == "Precision matters to ops. ... Recall matters to risk."
 
 
+def test_a_line_of_notes_is_a_sentence_of_its_own() -> None:
+    """Notes put one point per line without a full stop: the evidence is that line, not
+    the whole paragraph, and no phrase is made of the end of one line and the start of
+    the next."""
+    text = "## Data\nlabels come late, weeks\nVelocity features per card\nfeatures available offline"
+    res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+    assert res["velocity"].evidence == "Velocity features per card"
+    r = rubric(item("card", "card features"))
+    assert not hits("## Data\nper card\nfeatures from the device", r)["card"]
+
+
+def test_a_table_row_is_a_sentence_and_its_rule_is_no_text() -> None:
+    text = (
+        "## Serving\n| part | budget |\n|---|---|\n| feature fetch | 10 ms |\n"
+        "| scoring | p99 latency 30 ms |\n| fallback | rules |"
+    )
+    res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+    assert res["latency"].evidence == "| scoring | p99 latency 30 ms |"
+    assert res["fallback"].evidence == "| fallback | rules |"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # prose wrapped by an editor: a lower-case line after a long one goes on
+        "## Data\nTo keep the training cheap we keep every click and downsample\nnegatives to one in ten.",
+        # a line that ends mid-phrase goes on
+        "## Data\nWe keep all clicks and\nDownsample negatives.",
+        # an indented line under a list item goes on with the item
+        "## Data\n- Clicks are rare, so we downsample\n  Negatives to one in ten.\n- Next point",
+    ],
+)
+def test_a_sentence_wrapped_over_lines_stays_one(text: str) -> None:
+    res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+    assert res["downsample"].hit
+    assert "\n" not in (res["downsample"].evidence or "")
+    assert (res["downsample"].evidence or "").endswith(("one in ten.", "Downsample negatives."))
+
+
+def test_lines_under_a_rejecting_lead_in_are_turned_down_without_bullets() -> None:
+    got = hits("## Serving\nThings I'd skip for v1:\nFallback to rules\nA/B test on 1%", R)
+    assert not got["fallback"] and not got["ab"]
+
+
 def test_one_sentence_making_the_point_outranks_phrases_gathered_from_several() -> None:
     r = rubric(item("pr", ("precision", "recall"), stage="model"))
     text = "## Model\nPrecision matters to ops. Recall matters to risk.\n\n## Monitoring\nWe track precision and recall daily."
