@@ -765,6 +765,8 @@ _STEM_CACHE: dict[str, str] = {}
 STEM_OVERRIDES = {
     **dict.fromkeys(("positive", "positives", "positively"), "positiv"),
     **dict.fromkeys(("objective", "objectives"), "objectiv"),
+    # "labels are subjective" is not "subject to a cap" nor an email's subject line
+    **dict.fromkeys(("subjective", "subjectively", "subjectivity"), "subjectiv"),
     **dict.fromkeys(
         (
             "personalization",
