@@ -271,10 +271,33 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
             and sum(1 for c in clause[j + 1 : j + 7] if c == cl) <= 5
         ):
             return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
-        if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in words[j + 1 : j + 5]):
+        if w in ("not", "never") and any(
+            x in POST_NEGATED_WORDS and not _has_own_object(words, clause, k)
+            for k, x in enumerate(words[j + 1 : j + 5], j + 1)
+        ):
             return True
         if w == "not" and j - re_ <= 4 and _deferred(words[j + 1 : j + 4]):
             return True  # "Shadow mode (not for v1)", "Shadow mode - not now"
+    return False
+
+
+# Verbs whose object follows them: "we don't need a deep model" turns the model down, not
+# the trees named before it ("gradient boosted trees; we won't build a deep model", "it won't
+# issue refunds"), while "X - we don't need it (for v1)" points back at X.
+_OBJECT_VERBS = frozenset({"need", "build", "issue", "care", "bother", "worry"})
+_NO_OBJECT = _BACK_REFS | _NOT_YET | {"about", "with", "yet", "here", "much", "really", "anymore"}
+
+
+def _has_own_object(words: list[str], clause: list[int], k: int) -> bool:
+    """Is the word at k a verb with an object of its own in its clause?"""
+    if words[k] not in _OBJECT_VERBS:
+        return False
+    cl = clause[k]
+    for i in range(k + 1, len(words)):
+        if clause[i] != cl:
+            return False
+        if words[i] not in STOPWORDS and words[i] not in _NO_OBJECT:
+            return True
     return False
 
 

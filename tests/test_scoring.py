@@ -630,6 +630,33 @@ def test_alternatives_inside_a_list_signal() -> None:
     assert not hits("We retrain it when someone remembers.", r)["retrain"]
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        # a verb with an object of its own turns down that object, not the point before it
+        ("We use gradient boosted trees, we don't need a deep model.", True),
+        ("We use gradient boosted trees; we won't build a deep model.", True),
+        ("Gradient boosted trees for now; it won't issue refunds.", True),
+        ("Gradient boosted trees, and we don't need to calibrate.", True),
+        # ... while a verb that points back, or stands alone, turns the point down
+        ("Gradient boosted trees - we don't need them for v1.", False),
+        ("Gradient boosted trees, but I don't think we need it.", False),
+        ("Gradient boosted trees: not needed at this scale.", False),
+        ("Gradient boosted trees - we won't bother.", False),
+        ("Gradient boosted trees aren't an issue here.", False),
+    ],
+)
+def test_a_negated_verb_turns_down_its_own_object(text: str, hit: bool) -> None:
+    r = rubric(item("gbdt", "gradient boosted trees"))
+    assert hits(text, r)["gbdt"] is hit, text
+
+
+def test_subjective_is_not_subject() -> None:
+    r = rubric(item("labels", ("labels", "subjective")))
+    assert hits("Labels are subjective: raters disagree.", r)["labels"]
+    assert not hits("Labels come from reports, subject to a cap per user.", r)["labels"]
+
+
 def test_guarding_a_metric_is_not_rejecting_it() -> None:
     r = rubric(item("guard", ("a/b test", "revenue")), item("slice", "5 percent"))
     assert hits("Run an A/B test on CTR without hurting revenue.", r)["guard"]
