@@ -643,6 +643,22 @@ def _own_negations(sig: list[_Phrase], per_sig: list[_Hits], sentences: list[Sen
     return out
 
 
+def _negations_said(
+    signals: list[list[_Phrase]], hits: list[list[_Hits]], sentences: list[Sentence]
+) -> dict[int, set[int]]:
+    """Per sentence, the words of the phrases found there whose point is a negation ("never
+    get labels"): their "never" makes the point, and turns down no other signal's words."""
+    said: dict[int, set[int]] = {}
+    # hits may stop before the last signal, and a signal's hits at its first phrase found nowhere
+    for sig, per_sig in zip(signals, hits, strict=False):
+        for ph, h in zip(sig, per_sig, strict=False):
+            if h.good and not NEGATION_CUES.isdisjoint(ph.words):
+                for si, spans in h.good.items():
+                    content = sentences[si].content
+                    said.setdefault(si, set()).update(content[k] for s, e in spans for k in range(s, e))
+    return said
+
+
 def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     s, e = span
     return any(s < oe and os_ < e for os_, oe in others)
@@ -686,9 +702,13 @@ def _match_item(
         if len(sig) == 1 and any(sentences[si].stage == own for si in per_sig[0].clean):
             break
     rejected: _Spans = {}
+    said = _negations_said(ci.signals, hits, sentences)
     for per_sig in hits:
         for h in per_sig:
             for si, spans in h.bad.items():
+                negating = said.get(si)
+                if negating:  # "declined transactions never get a label" rejects no "label"
+                    spans = [sp for sp in spans if rejects(sentences[si], *sp, negating)]
                 rejected.setdefault(si, []).extend(spans)
 
     def shown() -> int | None:

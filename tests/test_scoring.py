@@ -651,6 +651,14 @@ def test_a_negated_verb_turns_down_its_own_object(text: str, hit: bool) -> None:
     assert hits(text, r)["gbdt"] is hit, text
 
 
+def test_a_negation_that_makes_one_signal_turns_down_no_other() -> None:
+    """The "never" of [declined, never get labels] is the point itself: it must not turn
+    down "labels" in another signal of the item and so withhold the credit."""
+    r = rubric(item("selective", ("declined", "never get labels"), ("labels", "biased", "policy"), stage="data"))
+    assert hits("## Data\nDeclined transactions never get a label.", r)["selective"]
+    assert not hits("## Data\nDeclined transactions are rare. Labels: skip.", r)["selective"]
+
+
 def test_subjective_is_not_subject() -> None:
     r = rubric(item("labels", ("labels", "subjective")))
     assert hits("Labels are subjective: raters disagree.", r)["labels"]
