@@ -23,6 +23,7 @@ wouldn't bother", "Not my problem"; a line listed under
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from mlsd_drill.text import (
@@ -193,7 +194,8 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
                 w2 for w2, c2 in zip(words[j + 1 :], clause[j + 1 :], strict=False) if c2 == cl
             )
             and not (w in ("no", "without") and j > 0 and words[j - 1] in CONDITION_WORDS)
-            and not (w == "without" and _negated_before(words, clause, j))
+            and not (w == "without" and (_negated_before(words, clause, j) or _counterfactual(sent, j)))
+            and not (w in _NOT and _states_a_limit(words, clause, j))
             and not _states_a_filter(words, j)
             and not _in_condition(words, clause, j)
         ):
@@ -350,6 +352,32 @@ def _states_a_filter(words: list[str], j: int) -> bool:
     """Is the "not" at j one of the criteria of a filter ("Candidate filter: within
     the radius, not sold out, not already registered"), rather than a rejection?"""
     return words[j] == "not" and bool(_FILTER_WORDS.intersection(words[:j]))
+
+
+# "never show an ad twice to one user", "don't show two posts by one author in a row": a
+# negated repeat is a rule the design keeps ("not worried about users already registered"
+# still turns them down)
+_REPEATS = frozenset({"twice", "again", "repeatedly", "consecutively", "consecutive"})
+_WOULD = re.compile(r"\b(?:would|could|might)\b|\b(?:i|we|you|they|it|that|there|he|she)['\u2019]d\b", re.IGNORECASE)
+
+
+def _states_a_limit(words: list[str], clause: list[int], j: int) -> bool:
+    """Does the "not" or "never" at j state a limit on repeats rather than reject?"""
+    cl = clause[j]
+    tail = [w for w, c in zip(words[j + 1 :], clause[j + 1 :], strict=False) if c == cl]
+    if not _REPEATS.isdisjoint(tail):
+        return True
+    return any(
+        tail[k : k + 3] in (["in", "a", "row"], ["back", "to", "back"]) or tail[k : k + 2] == ["more", "than"]
+        for k in range(len(tail))
+    )
+
+
+def _counterfactual(sent: Sentence, j: int) -> bool:
+    """Does the sentence open with "without" and say what would happen then ("Without a
+    feature store, we'd have training-serving skew")? It argues for what it names."""
+    opens = all(w in STOPWORDS or w in ("and", "but", "so") for w in sent.words[:j])
+    return opens and bool(_WOULD.search(sent.text))
 
 
 def _negated_before(words: list[str], clause: list[int], j: int) -> bool:

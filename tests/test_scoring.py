@@ -659,6 +659,25 @@ def test_a_negation_that_makes_one_signal_turns_down_no_other() -> None:
     assert not hits("## Data\nDeclined transactions are rare. Labels: skip.", r)["selective"]
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        # "without X, we'd ..." argues for X
+        ("Without a feature store, we'd have training-serving skew.", True),
+        ("Without a feature store the two pipelines would drift apart.", True),
+        ("We serve without a feature store for v1.", False),
+        ("We'd launch without a feature store.", False),
+        # a negated repeat is a rule the design keeps
+        ("Never read the feature store twice for one request.", True),
+        ("Don't call the feature store more than once per request.", True),
+        ("We never use a feature store.", False),
+    ],
+)
+def test_counterfactuals_and_limits_are_not_rejections(text: str, hit: bool) -> None:
+    r = rubric(item("store", "feature store"))
+    assert hits(text, r)["store"] is hit, text
+
+
 def test_subjective_is_not_subject() -> None:
     r = rubric(item("labels", ("labels", "subjective")))
     assert hits("Labels are subjective: raters disagree.", r)["labels"]
