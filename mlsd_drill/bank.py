@@ -164,9 +164,79 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f" (did you mean '{close}'?)" if close else ""
 
 
+# How else people name the stages in a bank: read as the stage ("Serving", "monitoring").
+_STAGE_NAMES = {
+    **{w: "clarify" for w in ("clarification", "clarifying", "requirements", "scoping")},
+    **{w: "data" for w in ("features", "dataset", "datasets")},
+    **{w: "model" for w in ("models", "modeling", "modelling", "training")},
+    **{w: "serve" for w in ("serving", "deployment", "deploy", "inference")},
+    **{w: "monitor" for w in ("monitoring", "maintenance", "observability")},
+}
+
+
+def _as_stage(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    return word if word in STAGES else _STAGE_NAMES.get(word, value)
+
+
+def _as_word(value: Any) -> Any:
+    """"Medium" and "Senior " read as "medium" and "senior"."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _as_number(value: Any) -> Any:
+    """A number written in quotes ("3") reads as the number."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(?:\.\d+)?\s*", value):
+        return float(value) if "." in value else int(value)
+    return value
+
+
+def _stage_keys(mapping: Any) -> None:
+    """Rename stage keys written another way ("Serving:") in place, unless that would clash."""
+    if not isinstance(mapping, dict):
+        return
+    for key in list(mapping):
+        name = _as_stage(key)
+        if name != key and name in STAGES and name not in mapping:
+            mapping[name] = mapping.pop(key)
+
+
+def _tidy_question(v: Any) -> None:
+    """Read what a bank author plainly meant - case, stage synonyms, quoted numbers -
+    as the format's own values, before the checks (authors write banks in many styles)."""
+    if not isinstance(v, dict):
+        return
+    if "difficulty" in v:
+        v["difficulty"] = _as_word(v["difficulty"])
+    for key in ("stages", "reference"):
+        _stage_keys(v.get(key))
+    for spec in (v.get("stages") or {}).values() if isinstance(v.get("stages"), dict) else ():
+        if isinstance(spec, dict) and "minutes" in spec:
+            spec["minutes"] = _as_number(spec["minutes"])
+    for f in v.get("followups") or () if isinstance(v.get("followups"), list) else ():
+        if isinstance(f, dict) and "stage" in f:
+            f["stage"] = _as_stage(f["stage"])
+
+
+def _tidy_item(raw: Any) -> None:
+    if not isinstance(raw, dict):
+        return
+    if "stage" in raw:
+        raw["stage"] = _as_stage(raw["stage"])
+    if "level" in raw:
+        raw["level"] = _as_word(raw["level"])
+    if "weight" in raw:
+        raw["weight"] = _as_number(raw["weight"])
+    if isinstance(raw.get("signals"), str):  # one signal, written without a list
+        raw["signals"] = [raw["signals"]]
+
+
 def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:
     c = _Checker(doc)
     v = doc.value
+    _tidy_question(v)
     if not c.mapping(v, (), QUESTION_KEYS, "a question file"):
         return None, c.problems
     for key in QUESTION_REQUIRED:
@@ -398,6 +468,7 @@ def _check_signals(c: _Checker, sig_raw: Any, path: tuple[Any, ...]) -> list[Sig
 def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -> Item | None:
     if not c.mapping(raw, path, ITEM_KEYS, "a rubric item"):
         return None
+    _tidy_item(raw)
     before = len(c.problems)
     for key in ITEM_REQUIRED:
         if key not in raw and not (key == "signals" and "parts" in raw):

@@ -18,7 +18,7 @@ from mlsd_drill import __version__, paths
 from mlsd_drill.bank import QuestionEntry
 from mlsd_drill.model import Followup, Problem, Question, StageSpec
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: questions read leniently (case, stage synonyms, quoted numbers)
 
 
 def _stamp(path: Path) -> list[int] | None:

@@ -63,9 +63,9 @@ def test_validate_reports_every_problem_with_file_and_line(mini_bank: Path) -> N
         "difficulty: extreme\n"  # line 5
         "colour: blue\n"  # line 6: unknown key
         "stages:\n"
-        "  deploy: {minutes: 3}\n"  # line 8: unknown stage
+        "  shipping: {minutes: 3}\n"  # line 8: unknown stage
         "followups:\n"
-        "  - {stage: serving, ask: why}\n",  # line 10: unknown stage
+        "  - {stage: launch, ask: why}\n",  # line 10: unknown stage
     )
     _write(
         mini_bank,
@@ -87,13 +87,44 @@ def test_validate_reports_every_problem_with_file_and_line(mini_bank: Path) -> N
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
     assert f"{q}:5: difficulty 'extreme'" in out
     assert f"{q}:6: unknown key 'colour'" in out
-    assert f"{q}:8: unknown key 'deploy' in stages" in out
-    assert f"{q}:10: unknown stage 'serving'" in out
+    assert f"{q}:8: unknown key 'shipping' in stages" in out
+    assert f"{q}:10: unknown stage 'launch'" in out
     assert "nobody.yaml:1: rubric for question 'nobody'" in out
     assert f"{r}:7: empty signal" in out
     assert f"{r}:8: duplicate item id 'one'" in out
     assert f"{r}:12: weight must be 1, 2 or 3" in out
     assert "Traceback" not in out + (result.stderr or "")
+
+
+def test_a_bank_in_another_style_reads_as_meant(mini_bank: Path) -> None:
+    """Authors write "Medium", "Serving:", "Senior", weight: "3" or one signal without a
+    list; what they plainly meant is read, not refused."""
+    _write(
+        mini_bank,
+        "questions/churn.yml",
+        "\ufeffid: churn\r\ntitle: Churn\r\nprompt: P\r\ntags: [Tabular]\r\ndifficulty: Medium\r\n"
+        "stages:\r\n  Serving: {minutes: '8'}\r\n  monitoring: {hints: [h]}\r\n"
+        "followups:\r\n  - {stage: Modeling, ask: why?}\r\n"
+        "reference:\r\n  Data: notes\r\n",
+    )
+    _write(
+        mini_bank,
+        "rubrics/churn.yml",
+        "question: churn\nitems:\n"
+        "  - {id: window, stage: Data, text: t, why: w, weight: '3', level: Senior, signals: churn window}\n",
+    )
+    assert bank.validate([mini_bank]).problems == []
+    b = bank.load([mini_bank])
+    q = b.questions["churn"]
+    assert q.difficulty == "medium"
+    assert q.stage("serve").minutes == 8 and q.stage("monitor").hints == ("h",)
+    assert q.followups[0].stage == "model" and "data" in q.reference
+    it = b.rubric_for("churn").items[0]
+    assert (it.stage, it.weight, it.level, it.signals) == ("data", 3, "senior", (("churn window",),))
+    # ... but a clash is still a problem, not a guess
+    _write(mini_bank, "questions/churn.yml", "id: churn\ntitle: C\nprompt: P\ntags: []\ndifficulty: easy\n"
+           "stages:\n  serve: {minutes: 3}\n  serving: {minutes: 8}\n")
+    assert any("unknown key 'serving'" in p for p in bank.validate([mini_bank]).problems)
 
 
 def test_duplicate_question_ids_across_banks(mini_bank: Path, tmp_path: Path) -> None:
