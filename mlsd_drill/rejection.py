@@ -207,6 +207,8 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
                 return False
             if w in ("not", "never") and remedy and all(x in _NOT_WANTED for x in words[j + 1 : rs]):
                 return False  # "so we don't get a feedback loop", "we don't want training-serving skew"
+            if w == "not" and (words[max(0, j - 2) : j] == ["no", "reason"] or _dismissal_denied(sent, end)):
+                return False  # "no reason not to log impressions", "I don't think X is overkill"
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
@@ -225,7 +227,10 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
         return _closing_verdict(sent, cl)
     if rs > 0 and words[rs - 1] in ELSEWHERE_WORDS and any(x in _OWNED for x in words[after : after + 2]):
         return True  # "that's a separate onboarding problem"
-    for k in range(after, min(len(words), after + 3)):
+    first = after
+    while first < len(words) and words[first] in _FILLERS:
+        first += 1  # "a two-tower model - actually no, a GBDT"
+    for k in range(first, min(len(words), first + 3)):
         if words[k] in LONE_VERDICTS and (
             k + 1 == len(words) or clause[k + 1] != clause[k] or words[k + 1] == "for"
         ):
@@ -359,6 +364,24 @@ def _states_a_filter(words: list[str], j: int) -> bool:
 # still turns them down)
 _REPEATS = frozenset({"twice", "again", "repeatedly", "consecutively", "consecutive"})
 _WOULD = re.compile(r"\b(?:would|could|might)\b|\b(?:i|we|you|they|it|that|there|he|she)['\u2019]d\b", re.IGNORECASE)
+
+
+# Words that stand between a point and the verdict on it: "X - actually no, Y"
+_FILLERS = frozenset({"actually", "hmm", "um", "uh", "well", "wait", "oh"})
+
+
+def _dismissal_denied(sent: Sentence, end: int) -> bool:
+    """Does a dismissal follow the point in its clause ("I don't think X is overkill"), so
+    that the "not" before denies the dismissal rather than the point?"""
+    words, clause = sent.words, sent.clause
+    re_ = sent.content[end - 1]
+    cl = clause[re_]
+    for j in range(re_ + 1, len(words)):
+        if clause[j] != cl:
+            return False
+        if words[j] in POST_REJECTIONS or (words[j] == "too" and words[j + 1 : j + 2] and words[j + 1] in TOO_WORDS):
+            return True
+    return False
 
 
 def _states_a_limit(words: list[str], clause: list[int], j: int) -> bool:

@@ -678,6 +678,21 @@ def test_counterfactuals_and_limits_are_not_rejections(text: str, hit: bool) -> 
     assert hits(text, r)["store"] is hit, text
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("We could use a feature store - actually no, plain Redis is enough.", False),
+        ("I don't think a feature store is overkill here; we need it.", True),
+        ("There's no reason not to use a feature store.", True),
+        ("We don't need a feature store, it's overkill.", False),
+        ("I don't think we need a feature store.", False),
+    ],
+)
+def test_self_corrections_and_denied_dismissals(text: str, hit: bool) -> None:
+    r = rubric(item("store", "feature store"))
+    assert hits(text, r)["store"] is hit, text
+
+
 def test_subjective_is_not_subject() -> None:
     r = rubric(item("labels", ("labels", "subjective")))
     assert hits("Labels are subjective: raters disagree.", r)["labels"]
