@@ -135,8 +135,10 @@ def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
     or a topic ("### Data quality" under Monitoring) stays where it is. A
     heading naming a stage opens it; one naming several ("Training data") opens
     the one that comes right after the stage before it. A heading naming only the
-    stage already open or earlier ones stays, and so does one off the stage level
-    that names the stage already open ("### Training data" under "## Data").
+    stage already open stays, and so does one off the stage level that names the
+    stage already open ("### Training data" under "## Data"); one at the stage level
+    naming one earlier stage and no other goes back to it (a design doc's "## Evaluation"
+    after "## Architecture").
     Headings in the candidate's own words ("What I'd ask first", "Keeping it
     working") at the stage level take the stages the walk skips, when exactly as
     many stages are skipped as such headings stand in the gap (so five headings at
@@ -167,6 +169,9 @@ def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
             out.append(None)
             continue
         later = [st for st in n if STAGES.index(st) > prev]
+        if not later and lv == level and len(n) == 1 and STAGES.index(n[0]) < prev:
+            out.append(n[0])  # a design doc's "## Evaluation" after "## Architecture" goes back
+            continue
         if not later or (lv != level and prev >= 0 and STAGES[prev] in n):
             out.append(stays)  # "### Training data" under Data; "## Serving and evaluation" moves on
             continue
@@ -189,7 +194,7 @@ def _walk_stages(headings: list[tuple[str, int]]) -> list[str | None]:
                 out[idx] = STAGES[prev + 1 + j]
         run = []
         if st != "end":
-            prev = nxt
+            prev = max(prev, nxt)  # after going back, the gap still runs from the furthest stage
     return [None if st == stays else st for st in out]
 
 

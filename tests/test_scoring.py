@@ -483,6 +483,14 @@ def test_topic_headings_stay_in_the_current_stage_when_the_walk_skips_nothing() 
     assert [st for st, _ in stages(text)] == ["clarify", "data", "model", "monitor"]
 
 
+def test_a_design_doc_heading_can_go_back_to_an_earlier_stage() -> None:
+    text = "## Problem\nc\n## Approach\nm\n## Architecture\ns\n## Evaluation\ne\n## Running it\nw\n"
+    assert stages(text) == [("clarify", "c"), ("model", "m"), ("serve", "s"), ("model", "e"), ("monitor", "w")]
+    # ... but only a stage-level heading naming that one stage: a topic below stays
+    text = "## Data\nd\n## Serving\ns\n### Model caching\nk\n## Monitoring\nw\n"
+    assert stages(text) == [("data", "d"), ("serve", "s\nk"), ("monitor", "w")]
+
+
 @pytest.mark.parametrize(
     "marks",
     [
