@@ -46,6 +46,9 @@ CORPORA = {
     # 30 answers: all fifteen questions, ten more voices (staff, nervous, infra, statistician, checklist,
     # minimalist, markdown, conversational, domain expert, questions back), written in session 7 (held out)
     "corpus11": ROOT / "tests" / "corpus11",
+    # 16 answers: all fifteen questions, eight layouts (notes one point per line, design-doc
+    # headings, tables, transcripts, pseudo-code, hard-wrapped prose...), written blind in session 10
+    "corpus12": ROOT / "tests" / "corpus12",
     # 12 answers to three questions of a bank someone else wrote from docs/bank-format.md alone
     "corpus-outside": ROOT / "tests" / "corpus-outside",
 }
