@@ -866,21 +866,41 @@ _OPEN_END = re.compile(
     r"via|than|that|which|because|so|if|when|then|is|are|was|were|be)\b)\s*$",
     re.IGNORECASE,
 )
-WRAPPED_WIDTH = 40  # a line at least this long, before a lower-case one, is prose wrapped by an editor
 _WORDLESS = re.compile(r"^[\W_]*$")  # a table rule "|---|---|", a code fence, "---"
 
 
-def _goes_on(before: str, line: str, in_item: bool) -> bool:
+MIN_WRAP_WIDTH = 50  # editors wrap prose at 60 to 100 columns; shorter lines are notes
+
+
+def _wraps(before: str, line: str, width: int) -> bool:
+    """Would an editor wrapping at `width` have broken the line here - is there no room
+    left on the line before for the next line's first word?"""
+    first = line.split(None, 1)[0] if line.strip() else ""
+    return width >= MIN_WRAP_WIDTH and len(before.rstrip()) + 1 + len(first) > width
+
+
+def _goes_on(before: str, line: str, in_item: bool, width: int, wrapped: bool) -> bool:
     """Does `line` carry on the sentence of the line before it? Notes put one point per
     line without a full stop, and a table one row per line, so a line break ends a
     sentence - except under a list item, where an indented line goes on with the item;
-    after a line that ends mid-phrase ("," "and" "->"); and for a lower-case line after
-    a long one, which is prose wrapped by an editor."""
+    after a line that ends mid-phrase ("," "and" "->"); and where an editor wrapped
+    the prose (the next word had no room on the line; in a paragraph wrapped
+    throughout, before any word, else before a lower-case one)."""
     if in_item and line[:1].isspace():
         return True
     if _OPEN_END.search(before):
         return True
-    return line.lstrip()[:1].islower() and len(before.strip()) >= WRAPPED_WIDTH
+    return _wraps(before, line, width) and (wrapped or line.lstrip()[:1].islower())
+
+
+def _wrapped_throughout(lines: list[str], width: int) -> bool:
+    """Is a paragraph of three lines or more prose wrapped by an editor: does nearly every
+    line end where the next word had no room?"""
+    text = [ln for ln in lines if ln.strip() and not _HEADING.match(ln) and not _BULLET.match(ln)]
+    if len(text) < 3:
+        return False
+    breaks = list(pairwise(text))
+    return sum(_wraps(a, b, width) for a, b in breaks) >= 0.8 * len(breaks)
 
 
 def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
@@ -890,11 +910,14 @@ def split_pieces(paragraph: str) -> list[tuple[str, bool]]:
     current: list[str] = []
     before = ""  # the line before, as typed
     in_item = False  # is the current piece a list item?
-    for line in paragraph.splitlines():
+    lines = paragraph.splitlines()
+    width = max(len(ln.rstrip()) for ln in lines) if lines else 0  # the wrap width, at least
+    wrapped = _wrapped_throughout(lines, width)
+    for line in lines:
         if _HEADING.match(line):
             continue
         bullet = _BULLET.match(line)
-        if current and (bullet or not _goes_on(before, line, in_item)):
+        if current and (bullet or not _goes_on(before, line, in_item, width, wrapped)):
             pieces.append(" ".join(current))
             current = []
         if bullet or not current:

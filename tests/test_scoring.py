@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from mlsd_drill.answer import parse_markdown, stage_of_heading
@@ -314,6 +316,32 @@ def test_a_line_of_notes_is_a_sentence_of_its_own() -> None:
     assert res["velocity"].evidence == "Velocity features per card"
     r = rubric(item("card", "card features"))
     assert not hits("## Data\nper card\nfeatures from the device", r)["card"]
+
+
+def test_long_lower_case_note_lines_are_not_read_as_wrapped_prose() -> None:
+    """Notes may be long and lower-case: a line that left room for the next line's first
+    word was broken on purpose."""
+    text = (
+        "## Data\n"
+        "impressions joined with clicks on the impression id, wait 30 min for late clicks\n"
+        "velocity features per card over 1h / 24h / 7d windows\n"
+        "keep all clicks and downsample negatives to 10%, record the rate per row for correction later\n"
+    )
+    res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+    assert res["velocity"].evidence == "velocity features per card over 1h / 24h / 7d windows"
+
+
+def test_prose_wrapped_throughout_joins_before_capitals_too() -> None:
+    prose = (
+        "Every request goes through the candidate generator and then the heavy ranker, which "
+        "has a p99 latency budget of about 40 ms on CPU. If it times out we serve the light "
+        "ranker's order as a fallback, so users never see an error. Before launch we always run "
+        "A/B tests on 1% of users for two weeks."
+    )
+    for width in (66, 86):  # as an editor wraps it: a line starts with "A/B", mid-sentence
+        text = "## Serving\n" + textwrap.fill(prose, width)
+        res = {x.item.id: x for x in score(parse_markdown(text), R).items}
+        assert res["ab"].evidence == "Before launch we always run A/B tests on 1% of users for two weeks.", width
 
 
 def test_a_table_row_is_a_sentence_and_its_rule_is_no_text() -> None:
