@@ -231,12 +231,12 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
     while first < len(words) and words[first] in _FILLERS:
         first += 1  # "a two-tower model - actually no, a GBDT"
     for k in range(first, min(len(words), first + 3)):
-        if words[k] in LONE_VERDICTS and (
+        if words[k] in LONE_VERDICTS and _stands_alone(words, clause, first, k) and (
             k + 1 == len(words) or clause[k + 1] != clause[k] or words[k + 1] == "for"
         ):
             return True  # "drift detection - no, ...", "Calibration: skip (for v1)": a lone verdict
-        if clause[k] != cl:
-            break
+        if clause[k] != cl and words[k] not in _VERDICT_LEADS:
+            break  # "A/B test: we'd skip" reads on
     if _closing_verdict(sent, cl):
         return True  # "Graph embeddings, node2vec, personalised PageRank - overkill."
     for j in range(after, min(len(words), re_ + 11)):
@@ -368,6 +368,15 @@ _WOULD = re.compile(r"\b(?:would|could|might)\b|\b(?:i|we|you|they|it|that|there
 
 # Words that stand between a point and the verdict on it: "X - actually no, Y"
 _FILLERS = frozenset({"actually", "hmm", "um", "uh", "well", "wait", "oh"})
+# ... and the only words a lone verdict may follow it by: "A/B test: we'd skip", but "roll
+# back if precision dropped" drops nothing
+_VERDICT_LEADS = frozenset({"i", "we", "would", "will", "just", "probably", "simply", "can", "could", "should"})
+
+
+def _stands_alone(words: list[str], clause: list[int], first: int, k: int) -> bool:
+    """Does the verdict at k follow the point directly, open a clause of its own ("drift
+    detection - no"), or follow only a subject ("A/B test: we'd skip")?"""
+    return clause[k] != clause[k - 1] or all(x in _VERDICT_LEADS for x in words[first:k])
 
 
 def _dismissal_denied(sent: Sentence, end: int) -> bool:

@@ -1086,9 +1086,20 @@ _LEAD_IN_CUES = frozenset("skip skipping skipped defer deferring postpone later 
 _LEAD_IN_NOT = frozenset("would will do doing build building include including cover covering needed".split())
 
 
+# "Things I'd skip for now:" turns its list down; "I'd skip waiting for logs and mine
+# positives we have:" skips something of its own and lists what it does instead.
+_SKIP_CUES = frozenset("skip skipping skipped defer deferring postpone".split())
+_NO_OBJECT = frozenset("v1 v2 now later mvp launch initially first version".split())
+
+
 def _turns_down(words: list[str]) -> bool:
-    if not _LEAD_IN_CUES.isdisjoint(words) or ("out" in words and "scope" in words):
+    if "out" in words and "scope" in words:
         return True
+    for k, w in enumerate(words):
+        if w in _LEAD_IN_CUES and not (
+            w in _SKIP_CUES and any(x not in STOPWORDS and x not in _NO_OBJECT for x in words[k + 1 :])
+        ):
+            return True
     return any(
         w == "not"
         and (

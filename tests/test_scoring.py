@@ -729,6 +729,16 @@ def test_self_corrections_and_denied_dismissals(text: str, hit: bool) -> None:
     assert hits(text, r)["store"] is hit, text
 
 
+def test_a_lone_verdict_stands_alone_and_a_lead_in_that_skips_its_own_object_refuses_nothing() -> None:
+    r = rubric(item("rb", "roll back"), item("ab", "a/b test"), item("photos", "review photos"))
+    assert hits("Compare with the old model's scores - roll back if precision dropped.", r)["rb"]
+    assert not hits("Rollback plan: dropped.", rubric(item("rb", "rollback plan")))["rb"]
+    assert not hits("A/B test: we'd skip.", r)["ab"]
+    listed = "\n- Buyer review photos paired with the studio shot."
+    assert hits("I'd skip waiting for logs and mine positives we already have:" + listed, r)["photos"]
+    assert not hits("Things I'd skip for now:" + listed, r)["photos"]
+
+
 def test_subjective_is_not_subject() -> None:
     r = rubric(item("labels", ("labels", "subjective")))
     assert hits("Labels are subjective: raters disagree.", r)["labels"]
