@@ -159,6 +159,7 @@ class _CompiledItem:
     item: Item
     signals: list[list[_Phrase]]
     parts: list[tuple[str, _CompiledItem]] = field(default_factory=list)  # each part, matched as an item
+    negates: bool = False  # has a phrase whose point is a negation ("never get labels")
 
 
 @dataclass
@@ -268,7 +269,9 @@ def _deletes(word: str) -> set[str]:
 @lru_cache(maxsize=64)
 def compile_rubric(rubric: Rubric) -> Compiled:
     def compiled(it: Item) -> _CompiledItem:
-        return _CompiledItem(it, [[_compile_phrase(p) for p in sig] for sig in it.signals])
+        signals = [[_compile_phrase(p) for p in sig] for sig in it.signals]
+        negates = any(not NEGATION_CUES.isdisjoint(ph.words) for sig in signals for ph in sig)
+        return _CompiledItem(it, signals, negates=negates)
 
     items = [compiled(it) for it in rubric.items]
     for ci in items:
@@ -702,7 +705,7 @@ def _match_item(
         if len(sig) == 1 and any(sentences[si].stage == own for si in per_sig[0].clean):
             break
     rejected: _Spans = {}
-    said = _negations_said(ci.signals, hits, sentences)
+    said = _negations_said(ci.signals, hits, sentences) if ci.negates else {}
     for per_sig in hits:
         for h in per_sig:
             for si, spans in h.bad.items():

@@ -860,12 +860,24 @@ _SENT_END = re.compile(r"([.!?])[\"')\]]*\s+(?=\S)")
 _ABBREVIATED = frozenset("e.g. i.e. etc. vs. approx. incl. resp. cf. eg. ie.".split())
 
 
-# A line that ends mid-phrase: the next line goes on with the sentence.
-_OPEN_END = re.compile(
-    r"(?:[,(/&+=>\-\u2013\u2014\u2192]|\b(?:and|or|but|with|without|to|of|the|a|an|for|in|on|at|by|"
-    r"via|than|that|which|because|so|if|when|then|is|are|was|were|be)\b)\s*$",
-    re.IGNORECASE,
+# A line that ends mid-phrase: the next line goes on with the sentence. (Read off the last
+# character and word: a regex anchored at the end would be tried at every letter.)
+_OPEN_END_MARKS = frozenset(",(/&+=>-\u2013\u2014\u2192")
+_OPEN_END_WORDS = frozenset(
+    "and or but with without to of the a an for in on at by via than that which because so if when then "
+    "is are was were be".split()
 )
+
+
+def _ends_open(line: str) -> bool:
+    tail = line.rstrip()
+    if not tail:
+        return False
+    if tail[-1] in _OPEN_END_MARKS:
+        return True
+    return tail.rsplit(None, 1)[-1].lstrip("([\"'").lower() in _OPEN_END_WORDS
+
+
 _WORDLESS = re.compile(r"^[\W_]*$")  # a table rule "|---|---|", a code fence, "---"
 
 
@@ -888,7 +900,7 @@ def _goes_on(before: str, line: str, in_item: bool, width: int, wrapped: bool) -
     throughout, before any word, else before a lower-case one)."""
     if in_item and line[:1].isspace():
         return True
-    if _OPEN_END.search(before):
+    if _ends_open(before):
         return True
     return _wraps(before, line, width) and (wrapped or line.lstrip()[:1].islower())
 
