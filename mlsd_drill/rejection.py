@@ -49,6 +49,7 @@ from mlsd_drill.text import (
     TIME_UNITS,
     TOO_WORDS,
     Sentence,
+    object_follows,
     stem,
 )
 
@@ -292,20 +293,11 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
 # the trees named before it ("gradient boosted trees; we won't build a deep model", "it won't
 # issue refunds"), while "X - we don't need it (for v1)" points back at X.
 _OBJECT_VERBS = frozenset({"need", "build", "issue", "care", "bother", "worry"})
-_NO_OBJECT = _BACK_REFS | _NOT_YET | {"about", "with", "yet", "here", "much", "really", "anymore"}
 
 
 def _has_own_object(words: list[str], clause: list[int], k: int) -> bool:
     """Is the word at k a verb with an object of its own in its clause?"""
-    if words[k] not in _OBJECT_VERBS:
-        return False
-    cl = clause[k]
-    for i in range(k + 1, len(words)):
-        if clause[i] != cl:
-            return False
-        if words[i] not in STOPWORDS and words[i] not in _NO_OBJECT:
-            return True
-    return False
+    return words[k] in _OBJECT_VERBS and object_follows(words, k, clause)
 
 
 def _closing_verdict(sent: Sentence, cl: int) -> bool:

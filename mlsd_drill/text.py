@@ -1101,7 +1101,21 @@ _LEAD_IN_NOT = frozenset("would will do doing build building include including c
 # "Things I'd skip for now:" turns its list down; "I'd skip waiting for logs and mine
 # positives we have:" skips something of its own and lists what it does instead.
 _SKIP_CUES = frozenset("skip skipping skipped defer deferring postpone".split())
-_NO_OBJECT = frozenset("v1 v2 now later mvp launch initially first version".split())
+# Words after a verb that are no object of its own: "we don't need it for v1", "skip for now"
+NO_OBJECT_WORDS = frozenset(
+    "it that this them one v1 v2 now later mvp launch initially first version about with yet here "
+    "much really anymore".split()
+)
+
+
+def object_follows(words: list[str], k: int, clause: list[int] | None = None) -> bool:
+    """Does a word of its own, an object, follow the verb at k (in its clause)?"""
+    for i in range(k + 1, len(words)):
+        if clause is not None and clause[i] != clause[k]:
+            return False
+        if words[i] not in STOPWORDS and words[i] not in NO_OBJECT_WORDS:
+            return True
+    return False
 
 
 def _turns_down(words: list[str]) -> bool:
@@ -1109,7 +1123,7 @@ def _turns_down(words: list[str]) -> bool:
         return True
     for k, w in enumerate(words):
         if w in _LEAD_IN_CUES and not (
-            w in _SKIP_CUES and any(x not in STOPWORDS and x not in _NO_OBJECT for x in words[k + 1 :])
+            w in _SKIP_CUES and object_follows(words, k)
         ):
             return True
     return any(
