@@ -152,6 +152,7 @@ class _Phrase:
     anchors: frozenset[str] = frozenset()  # stems one of which any match needs: none in an answer, no match
     near: list[Variant] = field(default_factory=list)  # word-by-word forms tried in any order
     by_first: dict[str, list[Variant]] = field(default_factory=dict)  # the variants, by their first stem
+    negative: bool = False  # its point is a negation ("never get labels", "no refunds")
 
 
 @dataclass
@@ -259,7 +260,8 @@ def _compile_phrase(phrase: str) -> _Phrase:
     by_first: dict[str, list[Variant]] = {}
     for v in variants:
         by_first.setdefault(v[0], []).append(v)
-    return _Phrase(phrase, variants, surfaces, frozenset(words_all), anchors, near, by_first)
+    own = frozenset(words_all)
+    return _Phrase(phrase, variants, surfaces, own, anchors, near, by_first, not NEGATION_CUES.isdisjoint(own))
 
 
 def _deletes(word: str) -> set[str]:
@@ -270,8 +272,7 @@ def _deletes(word: str) -> set[str]:
 def compile_rubric(rubric: Rubric) -> Compiled:
     def compiled(it: Item) -> _CompiledItem:
         signals = [[_compile_phrase(p) for p in sig] for sig in it.signals]
-        negates = any(not NEGATION_CUES.isdisjoint(ph.words) for sig in signals for ph in sig)
-        return _CompiledItem(it, signals, negates=negates)
+        return _CompiledItem(it, signals, negates=any(ph.negative for sig in signals for ph in sig))
 
     items = [compiled(it) for it in rubric.items]
     for ci in items:
@@ -623,7 +624,7 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
 def _own_negations(sig: list[_Phrase], per_sig: list[_Hits], sentences: list[Sentence]) -> list[_Hits]:
     """A list signal whose point is a negation ([declined, never learn], [split, not at random]):
     the "never" that one phrase is made of does not turn down the others in its sentence."""
-    negative = [bool(NEGATION_CUES.intersection(ph.words)) for ph in sig]
+    negative = [ph.negative for ph in sig]
     out = []
     for neg, h in zip(negative, per_sig, strict=True):
         if neg or not h.bad:
@@ -655,7 +656,7 @@ def _negations_said(
     # hits may stop before the last signal, and a signal's hits at its first phrase found nowhere
     for sig, per_sig in zip(signals, hits, strict=False):
         for ph, h in zip(sig, per_sig, strict=False):
-            if h.good and not NEGATION_CUES.isdisjoint(ph.words):
+            if h.good and ph.negative:
                 for si, spans in h.good.items():
                     content = sentences[si].content
                     said.setdefault(si, set()).update(content[k] for s, e in spans for k in range(s, e))
@@ -692,7 +693,7 @@ def _match_item(
             per_sig.append(got)
             if not (got.clean or got.good or got.bad):
                 return per_sig, False  # the rest of the list cannot make it match
-        if len(sig) > 1 and any(NEGATION_CUES.intersection(ph.words) for ph in sig):
+        if len(sig) > 1 and any(ph.negative for ph in sig):
             per_sig = _own_negations(sig, per_sig, sentences)
         return per_sig, True
 
