@@ -262,9 +262,7 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
             return True  # "image spam and OCR can wait", "diversity re-ranking is also out for v1"
         if clause[j] != cl and j > after + 1 and w not in ("not", "never"):
             continue  # past a comma only an explicit "not needed" / "not our problem" counts
-        if clause[j] == cl and (
-            w in POST_REJECTIONS or (w == "too" and j + 1 < len(words) and words[j + 1] in TOO_WORDS)
-        ):
+        if clause[j] == cl and _dismisses(words, j):
             return True  # "A/B tests are overkill", "sliding-window counters are too expensive"
         if w == "out" and (
             words[j + 1 : j + 3] == ["of", "scope"] or words[j + 1 : j + 4] == ["of", "the", "question"]
@@ -380,9 +378,14 @@ def _dismissal_denied(sent: Sentence, end: int) -> bool:
     for j in range(re_ + 1, len(words)):
         if clause[j] != cl:
             return False
-        if words[j] in POST_REJECTIONS or (words[j] == "too" and words[j + 1 : j + 2] and words[j + 1] in TOO_WORDS):
+        if _dismisses(words, j):
             return True
     return False
+
+
+def _dismisses(words: list[str], j: int) -> bool:
+    """Does the word at j dismiss what it is said of ("overkill", "too expensive")?"""
+    return words[j] in POST_REJECTIONS or (words[j] == "too" and j + 1 < len(words) and words[j + 1] in TOO_WORDS)
 
 
 def _states_a_limit(words: list[str], clause: list[int], j: int) -> bool:
