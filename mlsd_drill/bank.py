@@ -210,12 +210,15 @@ def _tidy_question(v: Any) -> None:
         return
     if "difficulty" in v:
         v["difficulty"] = _as_word(v["difficulty"])
-    for key in ("stages", "reference"):
-        _stage_keys(v.get(key))
-    for spec in (v.get("stages") or {}).values() if isinstance(v.get("stages"), dict) else ():
-        if isinstance(spec, dict) and "minutes" in spec:
-            spec["minutes"] = _as_number(spec["minutes"])
-    for f in v.get("followups") or () if isinstance(v.get("followups"), list) else ():
+    _stage_keys(v.get("reference"))
+    stages = v.get("stages")
+    if isinstance(stages, dict):
+        _stage_keys(stages)
+        for spec in stages.values():
+            if isinstance(spec, dict) and "minutes" in spec:
+                spec["minutes"] = _as_number(spec["minutes"])
+    followups = v.get("followups")
+    for f in followups if isinstance(followups, list) else ():
         if isinstance(f, dict) and "stage" in f:
             f["stage"] = _as_stage(f["stage"])
 
