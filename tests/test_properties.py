@@ -96,3 +96,47 @@ def test_sentences_end_where_a_look_behind_would_end_them(piece: str) -> None:
     parts = _SENT_END.split(piece)
     pieces = list(map(str.__add__, parts[0::2], [*parts[1::2], ""]))
     assert pieces == re.split(r"(?<=[.!?])[\"')\]]*\s+(?=\S)", piece)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_accents_fold_run_by_run_as_in_the_whole_text(text: str) -> None:
+    """Only runs of non-ASCII characters are folded (going through every character was
+    slow): the result is the one of folding the whole text."""
+    import unicodedata
+
+    from mlsd_drill.text import fold_accents
+
+    whole = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    assert fold_accents(text) == whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("a b w o yes no not pos neg lr won't x@ r@ p@ / - -> => \u2192 = . 5 ( ,".split()), max_size=12))
+def test_typing_rewrites_find_what_a_word_boundary_pattern_finds(words: list[str]) -> None:
+    """The rewrites of typing variants are written to open with their literal (a leading
+    \\b, or an optional space, made re try every position of an answer): they replace
+    what the plain patterns did."""
+    import re
+
+    from mlsd_drill.text import _at_word
+
+    for sep in (" ", "", "  "):
+        text = sep.join(words)
+        for literal, rest in (("won't", r"\b"), ("a", r"\s*/\s*b\b"), ("w/", r"(?=\s)"), ("no", r"(t?)-(?=[a-z])"), ("r@", "")):
+            plain = re.compile(rf"\b{re.escape(literal)}{rest}")
+            assert _at_word(literal, rest).sub("#", text) == plain.sub("#", text)
+        arrow = re.compile(r"[-=\u2192](?:(?<=-)-*>|(?<==)=*>|(?<=\u2192))")
+        assert arrow.sub(" ; ", text).split() == re.sub(r"\s*(?:-+>|=+>|\u2192)\s*", " ; ", text).split()
+        # "a - - b": the plain pattern took the space between the dashes with the first one,
+        # and left the second (a lone dash is no word): the same words and clause breaks
+        assert _words(re.sub(r"-(?<=\s-)-*\s", " ; ", text)) == _words(re.sub(r"\s-+\s", " ; ", text))
+        no_rp = re.compile(r"@(?<!\br@)(?<!\bp@)")
+        assert no_rp.sub(" at ", text) == re.sub(r"(?<!\br)(?<!\bp)@", " at ", text)
+
+
+def _words(text: str) -> list[str]:
+    """The words and clause breaks a rewritten text gives (dashes are no word; two
+    breaks in a row are one)."""
+    words = [w for w in text.split() if w.strip("-")]
+    return [w for k, w in enumerate(words) if not (w == ";" and k and words[k - 1] == ";")]
