@@ -559,11 +559,13 @@ def _near(
 _Spans = dict[int, list[tuple[int, int]]]
 
 
-@dataclass
 class _Hits:
-    clean: set[int] = field(default_factory=set)
-    good: _Spans = field(default_factory=dict)
-    bad: _Spans = field(default_factory=dict)
+    __slots__ = ("bad", "clean", "good")
+
+    def __init__(self, clean: set[int] | None = None, good: _Spans | None = None, bad: _Spans | None = None) -> None:
+        self.clean: set[int] = set() if clean is None else clean
+        self.good: _Spans = {} if good is None else good
+        self.bad: _Spans = {} if bad is None else bad
 
 
 _NO_HITS = _Hits()  # many phrases of a rubric stand nowhere in an answer: shared, never changed
@@ -572,8 +574,8 @@ _NO_HITS = _Hits()  # many phrases of a rubric stand nowhere in an answer: share
 def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _Hits:
     if index.keys().isdisjoint(phrase.anchors):
         return _NO_HITS
-    hits = _Hits()
-    clean, good, bad = hits.clean, hits.good, hits.bad
+    # made only once something is found: half the phrases read find nothing
+    hits: _Hits | None = None
 
     for first, variants in phrase.by_first.items():
         at = index.get(first)
@@ -582,27 +584,36 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
         for v in variants:
             if len(v) == 1:
                 made, said, turned = index.single(first)
-                clean |= made
+                if not (made or said or turned):
+                    continue
+                if hits is None:
+                    hits = _Hits()
+                hits.clean |= made
                 for si, span in said:
-                    good.setdefault(si, []).append(span)
+                    hits.good.setdefault(si, []).append(span)
                 for si, span in turned:
-                    bad.setdefault(si, []).append(span)
+                    hits.bad.setdefault(si, []).append(span)
             elif v[-1] in index:  # cheap test before any search: both ends must stand somewhere
                 for si, s, e in _find(index, v):
+                    if hits is None:
+                        hits = _Hits()
                     sent = sentences[si]
                     if not sent.has_cue:  # no rejecting word anywhere in the sentence
-                        clean.add(si)
+                        hits.clean.add(si)
                     elif rejects(sent, s, e):
-                        bad.setdefault(si, []).append((s, e))
+                        hits.bad.setdefault(si, []).append((s, e))
                     else:
-                        good.setdefault(si, []).append((s, e))
+                        hits.good.setdefault(si, []).append((s, e))
     for v0 in phrase.near:
         if v0[0] not in index or v0[1] not in index:
             continue
-        for si, s, e in _near(index, v0, NEAR_SLACK, clean):  # a sentence already making it needs no more
+        # a sentence already making it needs no more
+        for si, s, e in _near(index, v0, NEAR_SLACK, hits.clean if hits is not None else None):
             sent = sentences[si]
             if sent.clause[sent.content[s]] != sent.clause[sent.content[e - 1]]:
                 continue  # words in another order must stand in one clause
+            if hits is None:
+                hits = _Hits()
             # "ROC AUC rather than PR AUC" is not "PR AUC" in another order: a span with
             # a rejection inside it is no match at all
             if sent.has_cue:
@@ -615,10 +626,10 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
                 # down: "avoid point-in-time leakage by logging features" is no rejection of
                 # "point in time features", nor of the logging it names
                 if not rejects(sent, s, e):
-                    good.setdefault(si, []).append((s, e))
+                    hits.good.setdefault(si, []).append((s, e))
             else:
-                clean.add(si)
-    return hits
+                hits.clean.add(si)
+    return _NO_HITS if hits is None else hits
 
 
 def _own_negations(sig: list[_Phrase], per_sig: list[_Hits], sentences: list[Sentence]) -> list[_Hits]:
