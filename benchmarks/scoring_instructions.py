@@ -7,7 +7,7 @@ and prints the difference per score, beside the naive substring matcher measured
 same way in the same run.
 
 Needs valgrind (`apt install valgrind`); without it the script says so and exits.
-Takes about three minutes on two cores.
+Also the 5,000 words of typed answers from scoring_speed.py. Takes about six minutes on two cores.
 
 Usage: python benchmarks/scoring_instructions.py [N]   (default N = 10)
 """
@@ -29,13 +29,13 @@ def child(what: str, n: int) -> None:
     """Inside valgrind: load everything, score once (warm caches), then n more times."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.scoring_quality import naive
-    from benchmarks.scoring_speed import answer_words, rubric_60
+    from benchmarks.scoring_speed import answer_words, rubric_60, typed_words
     from mlsd_drill.answer import parse_markdown
     from mlsd_drill.scoring import compile_rubric, score
 
     rub = rubric_60()
     compile_rubric(rub)
-    text = answer_words(5000, random.Random(7))
+    text = typed_words(5000) if what.endswith("-typed") else answer_words(5000, random.Random(7))
 
     def engine() -> None:
         score(parse_markdown(text), rub)
@@ -43,7 +43,7 @@ def child(what: str, n: int) -> None:
     def baseline() -> None:
         naive(text, rub)
 
-    run = engine if what == "engine" else baseline
+    run = engine if what.startswith("engine") else baseline
     run()
     for _ in range(n):
         run()
@@ -72,10 +72,12 @@ def main() -> None:
         return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     per = {}
-    for what in ("engine", "baseline"):
+    for what in ("engine", "baseline", "engine-typed", "baseline-typed"):
         per[what] = (instructions(what, n) - instructions(what, 0)) / n
-        print(f"{what:8s}: {per[what] / 1e6:7.1f} M instructions per score of the 5,000-word answer")
-    print(f"engine / naive substring baseline: {per['engine'] / per['baseline']:.2f}x")
+        text = "typed answers (test corpora)" if what.endswith("-typed") else "answer from reference notes"
+        print(f"{what:14s}: {per[what] / 1e6:7.1f} M instructions per score of the 5,000-word {text}")
+    for kind in ("", "-typed"):
+        print(f"engine{kind} / naive substring baseline{kind}: {per['engine' + kind] / per['baseline' + kind]:.2f}x")
 
 
 if __name__ == "__main__":
