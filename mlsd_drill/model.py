@@ -158,10 +158,14 @@ class Bank:
 
 @dataclass(frozen=True)
 class Section:
-    """A piece of an answer, and the stage it was written under (None: no stage)."""
+    """A piece of an answer, and the stage it was written under (None: no stage).
+
+    `broad`: the stage was read off a heading that names it only broadly ("Approach",
+    "Architecture", "Evaluation" in a design doc), which may well cover other stages too."""
 
     stage: str | None
     text: str
+    broad: bool = False
 
 
 @dataclass(frozen=True)

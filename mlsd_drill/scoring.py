@@ -827,6 +827,7 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
 def _score(answer: Answer, rubric: Rubric) -> ScoreResult:
     compiled = compile_rubric(rubric)
     sentences = analyse([(s.stage, s.text) for s in answer.sections])
+    broad = {k for k, s in enumerate(answer.sections) if s.broad}
     index = _build_index(compiled, sentences)
     results: list[ItemResult] = []
     memo: dict[str, _Hits] = {}
@@ -850,8 +851,10 @@ def _score(answer: Answer, rubric: Rubric) -> ScoreResult:
                     found_in=sentences[best[0]].stage,
                     signal=_as_found(ci.item.signals[k], [sentences[i] for i in best]),
                     # less sure: made through one signal only (unless every part is made too), or
-                    # only under another stage's heading - each wrong about four times as often
-                    check=(ways < 2 and not every_part) or sentences[best[0]].stage not in (None, ci.item.stage),
+                    # only under another stage's heading - each wrong about four times as often - unless
+                    # that heading names its stage only broadly ("## Approach" in a design doc)
+                    check=(ways < 2 and not every_part)
+                    or (sentences[best[0]].stage not in (None, ci.item.stage) and sentences[best[0]].section not in broad),
                 )
             )
         elif every_part:

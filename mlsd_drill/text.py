@@ -879,6 +879,7 @@ class Sentence:
     quoted: frozenset[int] = frozenset()  # indices into `words` inside a short quotation
     hard_breaks: frozenset[int] = frozenset()  # clauses that begin after ";" (a spaced dash, an arrow)
     verdicts: dict[tuple[int, int], bool] = field(default_factory=dict)  # rejects() of each span, once
+    section: int = 0  # index of the section (of those analysed) it stands in
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
@@ -1016,8 +1017,9 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
     """Split stage sections into sentences with tokens, stems and paragraph numbers."""
     raw_sentences: list[tuple[str, int, str | None]] = []
     starts: list[bool] = []  # does the sentence begin a line or bullet?
+    in_section: list[int] = []
     para_no = 0
-    for stage, body in sections:
+    for k, (stage, body) in enumerate(sections):
         for para in _PARA_BREAK.split(body.replace(_SEP, " ")):
             if not para.strip():
                 continue
@@ -1025,6 +1027,7 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
             for raw, start in split_pieces(para):
                 raw_sentences.append((raw, para_no, stage))
                 starts.append(start)
+                in_section.append(k)
     if not raw_sentences:
         return []
     # normalise every sentence in one pass: the rewrites never cross the separator
@@ -1057,6 +1060,7 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
                 content_words,
                 quoted=quoted,
                 hard_breaks=hard,
+                section=in_section[len(sentences)],
             )
         )
         pending.append(content_words)

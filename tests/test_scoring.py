@@ -397,6 +397,34 @@ def test_point_made_in_another_stage_still_counts() -> None:
     assert not untitled["calibration"].check  # no headings at all: no stage to be out of
 
 
+def test_a_point_under_a_design_docs_broad_heading_is_not_marked_as_out_of_stage() -> None:
+    """A design doc's "## Architecture" or "## Approach" holds more than one stage: a point
+    found there was made where the candidate meant to make it."""
+    doc = "## Problem\nCard fraud.\n\n## Architecture\nWe recalibrate: calibration drifts."
+    cal = {x.item.id: x for x in score(parse_markdown(doc), R).items}["calibration"]
+    assert cal.hit and cal.found_in == "serve" and not cal.check
+    plain = {x.item.id: x for x in score(parse_markdown(doc.replace("Architecture", "Serving")), R).items}
+    assert plain["calibration"].check  # a heading that is the stage's own name still counts
+
+
+@pytest.mark.parametrize(
+    ("title", "broad"),
+    [
+        ("Approach", True),
+        ("System architecture", True),
+        ("Offline evaluation", True),
+        ("Model architecture", False),
+        ("Serving", False),
+        ("Training data", False),
+        ("What I'd ask first", False),
+    ],
+)
+def test_headings_that_name_a_stage_only_broadly(title: str, broad: bool) -> None:
+    from mlsd_drill.answer import names_stage_broadly
+
+    assert names_stage_broadly(title) is broad
+
+
 def test_a_point_found_by_one_phrasing_only_is_marked_for_checking() -> None:
     r = rubric(
         item("calibration", "calibration", "isotonic|platt", ("calibrated", "probabilities")),
