@@ -745,17 +745,18 @@ def _match_item(
             if not against or not all(_overlaps(sp, against) for sp in spans):
                 yield si
 
-    def rank(si: int, k: int, scattered: bool = False) -> tuple[bool, bool, bool, int, int]:
+    def rank(si: int, k: int, scattered: bool = False) -> tuple[bool, int, bool, int, int]:
         """One sentence making the whole point first (phrases gathered from several sentences
-        are weaker evidence, wherever they stand), then evidence in the item's own stage, then
-        a statement before a question ("Do we have velocity features?" is weaker evidence than
-        the answer to it), then the earliest."""
+        are weaker evidence, wherever they stand), then evidence in the item's own stage (or
+        under a broad heading, "## Approach", that may hold it), then a statement before a
+        question ("Do we have velocity features?" is weaker evidence than the answer to it),
+        then the earliest."""
         sent = sentences[si]
-        return (scattered, sent.stage != own, sent.text.endswith("?"), si, k)
+        return (scattered, 0 if sent.stage == own else 2 - sent.broad, sent.text.endswith("?"), si, k)
 
     def evidence(
         k: int, per_phrase: list[_Hits], whole: bool
-    ) -> tuple[tuple[bool, bool, bool, int, int], list[int]] | None:
+    ) -> tuple[tuple[bool, int, bool, int, int], list[int]] | None:
         """Signal k's best evidence: its rank and its sentences."""
         if not whole:
             return None
@@ -826,8 +827,9 @@ def score(answer: Answer, rubric: Rubric) -> ScoreResult:
 
 def _score(answer: Answer, rubric: Rubric) -> ScoreResult:
     compiled = compile_rubric(rubric)
-    sentences = analyse([(s.stage, s.text) for s in answer.sections])
-    broad = {k for k, s in enumerate(answer.sections) if s.broad}
+    sentences = analyse(
+        [(s.stage, s.text) for s in answer.sections], {k for k, s in enumerate(answer.sections) if s.broad}
+    )
     index = _build_index(compiled, sentences)
     results: list[ItemResult] = []
     memo: dict[str, _Hits] = {}
@@ -854,7 +856,7 @@ def _score(answer: Answer, rubric: Rubric) -> ScoreResult:
                     # only under another stage's heading - each wrong about four times as often - unless
                     # that heading names its stage only broadly ("## Approach" in a design doc)
                     check=(ways < 2 and not every_part)
-                    or (sentences[best[0]].stage not in (None, ci.item.stage) and sentences[best[0]].section not in broad),
+                    or (sentences[best[0]].stage not in (None, ci.item.stage) and not sentences[best[0]].broad),
                 )
             )
         elif every_part:

@@ -9,6 +9,7 @@ American spellings) lives in this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -879,7 +880,7 @@ class Sentence:
     quoted: frozenset[int] = frozenset()  # indices into `words` inside a short quotation
     hard_breaks: frozenset[int] = frozenset()  # clauses that begin after ";" (a spaced dash, an arrow)
     verdicts: dict[tuple[int, int], bool] = field(default_factory=dict)  # rejects() of each span, once
-    section: int = 0  # index of the section (of those analysed) it stands in
+    broad: bool = False  # under a heading that names its stage only broadly ("## Approach")
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022>]|\d{1,2}[.)])\s+")
@@ -1013,8 +1014,9 @@ _CUE_WORDS = (
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 
 
-def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
-    """Split stage sections into sentences with tokens, stems and paragraph numbers."""
+def analyse(sections: list[tuple[str | None, str]], broad: Collection[int] = ()) -> list[Sentence]:
+    """Split stage sections into sentences with tokens, stems and paragraph numbers.
+    `broad`: the sections whose heading names their stage only broadly (see Section)."""
     raw_sentences: list[tuple[str, int, str | None]] = []
     starts: list[bool] = []  # does the sentence begin a line or bullet?
     in_section: list[int] = []
@@ -1060,7 +1062,7 @@ def analyse(sections: list[tuple[str | None, str]]) -> list[Sentence]:
                 content_words,
                 quoted=quoted,
                 hard_breaks=hard,
-                section=in_section[len(sentences)],
+                broad=in_section[len(sentences)] in broad,
             )
         )
         pending.append(content_words)

@@ -405,6 +405,12 @@ def test_a_point_under_a_design_docs_broad_heading_is_not_marked_as_out_of_stage
     assert cal.hit and cal.found_in == "serve" and not cal.check
     plain = {x.item.id: x for x in score(parse_markdown(doc.replace("Architecture", "Serving")), R).items}
     assert plain["calibration"].check  # a heading that is the stage's own name still counts
+    # as evidence, a sentence under such a heading is worth more than one under another stage's own
+    doc = "## Problem\nCalibration matters.\n\n## Approach\nWe recalibrate: calibration drifts."
+    cal = {x.item.id: x for x in score(parse_markdown(doc.replace("Approach", "Monitoring")), R).items}["calibration"]
+    assert cal.evidence == "Calibration matters." and cal.check
+    cal = {x.item.id: x for x in score(parse_markdown(doc), R).items}["calibration"]
+    assert cal.evidence == "We recalibrate: calibration drifts." and not cal.check
 
 
 @pytest.mark.parametrize(
