@@ -81,3 +81,17 @@ def test_common_rubric_is_shared() -> None:
         rubric = B.rubric_for(qid)
         stands = {i.id for i in rubric.items} | {c for i in rubric.items for c in i.replaces}
         assert {c.id for c in common} <= stands, qid
+
+
+@pytest.mark.parametrize(
+    ("qid", "item", "sentence", "credited"),
+    [
+        # a point made by keeping something out: its own "never" makes it
+        ("fraud-detection", "pii-protection", "We never store raw card numbers.", True),
+        ("fraud-detection", "pii-protection", "Raw card numbers stay out of the logs.", True),
+        ("fraud-detection", "pii-protection", "We use raw card numbers as a feature.", False),
+    ],
+)
+def test_points_made_by_keeping_something_out(qid: str, item: str, sentence: str, credited: bool) -> None:
+    result = score(Answer((Section("data", sentence),)), B.rubric_for(qid))
+    assert {r.item.id: r.hit for r in result.items}[item] is credited
