@@ -353,6 +353,7 @@ SHORTHAND = {
     "tok": "tokens",
     "toks": "tokens",
     "ckpt": "checkpoint",
+    "attn": "attention",
     "ckpts": "checkpoints",
 }
 _SHORTHAND_KEYS = frozenset(SHORTHAND)
