@@ -84,14 +84,28 @@ def test_common_rubric_is_shared() -> None:
 
 
 @pytest.mark.parametrize(
-    ("qid", "item", "sentence", "credited"),
+    ("qid", "item", "stage", "sentence", "credited"),
     [
         # a point made by keeping something out: its own "never" makes it
-        ("fraud-detection", "pii-protection", "We never store raw card numbers.", True),
-        ("fraud-detection", "pii-protection", "Raw card numbers stay out of the logs.", True),
-        ("fraud-detection", "pii-protection", "We use raw card numbers as a feature.", False),
+        ("fraud-detection", "pii-protection", "data", "We never store raw card numbers.", True),
+        ("fraud-detection", "pii-protection", "data", "Raw card numbers stay out of the logs.", True),
+        ("fraud-detection", "pii-protection", "data", "We use raw card numbers as a feature.", False),
+        # naming the bad practice, the prompt's own words or an unrelated sense of a word is no point
+        ("fraud-detection", "point-in-time-correctness", "data", "We use the dispute flag and account closure as features.", False),
+        ("fraud-detection", "point-in-time-correctness", "data", "Never use the dispute flag: it leaks the outcome.", True),
+        ("visual-image-search", "photo-privacy", "clarify", "We run face recognition to identify the person.", False),
+        ("visual-image-search", "photo-privacy", "clarify", "No face recognition on query photos.", True),
+        ("harmful-content-detection", "multimodal-fusion", "model", "Late fusion: we average the text and image classifier scores.", False),
+        ("harmful-content-detection", "multimodal-fusion", "model", "Early fusion of the text and image embeddings in one MLP.", True),
+        ("news-feed-ranking", "fanout-inventory", "serve", "We push the model to production behind a canary.", False),
+        ("eta-prediction", "asymmetric-cost", "clarify", "We err on the side of showing an earlier time.", False),
+        ("people-you-may-know", "two-sided-decision", "clarify", "On the other side, latency matters.", False),
+        ("video-recommendations", "latency-breakdown", "serve", "We train on many GPUs in parallel.", False),
+        ("video-recommendations", "latency-breakdown", "serve", "Call the candidate sources in parallel, each with a timeout.", True),
+        ("video-recommendations", "diversity-rerank", "model", "Candidate generation, then ranking, then re-ranking.", False),
+        ("event-recommendation", "temporal-split", "model", "We ship it next week.", False),
     ],
 )
-def test_points_made_by_keeping_something_out(qid: str, item: str, sentence: str, credited: bool) -> None:
-    result = score(Answer((Section("data", sentence),)), B.rubric_for(qid))
+def test_naming_the_wrong_practice_earns_no_point(qid: str, item: str, stage: str, sentence: str, credited: bool) -> None:
+    result = score(Answer((Section(stage, sentence),)), B.rubric_for(qid))
     assert {r.item.id: r.hit for r in result.items}[item] is credited
