@@ -90,6 +90,9 @@ def test_common_rubric_is_shared() -> None:
         ("fraud-detection", "pii-protection", "data", "We never store raw card numbers.", True),
         ("fraud-detection", "pii-protection", "data", "Raw card numbers stay out of the logs.", True),
         ("fraud-detection", "pii-protection", "data", "We use raw card numbers as a feature.", False),
+        # ... and one made by putting something off ("as later additions")
+        ("fraud-detection", "sequence-graph-models", "model", "A GNN over shared devices is a v2 idea, not for v1.", True),
+        ("fraud-detection", "sequence-graph-models", "model", "No GNN: too slow to serve and no gain.", False),
         # naming the bad practice, the prompt's own words or an unrelated sense of a word is no point
         ("fraud-detection", "point-in-time-correctness", "data", "We use the dispute flag and account closure as features.", False),
         ("fraud-detection", "point-in-time-correctness", "data", "Never use the dispute flag: it leaks the outcome.", True),
