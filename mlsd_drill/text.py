@@ -799,6 +799,9 @@ STEM_OVERRIDES = {
     **dict.fromkeys(("objective", "objectives"), "objectiv"),
     # "labels are subjective" is not "subject to a cap" nor an email's subject line
     **dict.fromkeys(("subjective", "subjectively", "subjectivity"), "subjectiv"),
+    # "the production model" is not "the product model", nor "production ranking" a "ranked
+    # list of products"
+    **dict.fromkeys(("production", "productions"), "production"),
     **dict.fromkeys(
         (
             "personalization",

@@ -779,6 +779,14 @@ def test_subjective_is_not_subject() -> None:
     assert not hits("Labels come from reports, subject to a cap per user.", r)["labels"]
 
 
+def test_production_is_not_product() -> None:
+    r = rubric(item("baseline", "production ranking"), item("emb", "product embeddings"))
+    assert hits("The production ranking is the baseline to beat.", r)["baseline"]
+    assert hits("Products get embeddings from their titles.", r)["emb"]
+    assert not hits("We return a ranked list of products.", r)["baseline"]
+    assert not hits("Production embeddings are refreshed nightly.", r)["emb"]
+
+
 def test_guarding_a_metric_is_not_rejecting_it() -> None:
     r = rubric(item("guard", ("a/b test", "revenue")), item("slice", "5 percent"))
     assert hits("Run an A/B test on CTR without hurting revenue.", r)["guard"]
