@@ -383,9 +383,22 @@ def _dismissal_denied(sent: Sentence, end: int) -> bool:
     return False
 
 
+# "too expensive to run on every candidate", "too slow for the full list": what is too costly
+# is doing it everywhere, not the point itself (it then runs on the top 50)
+_EVERYWHERE = frozenset({"every", "all", "each", "whole", "full", "entire"})
+
+
 def _dismisses(words: list[str], j: int) -> bool:
     """Does the word at j dismiss what it is said of ("overkill", "too expensive")?"""
-    return words[j] in POST_REJECTIONS or (words[j] == "too" and j + 1 < len(words) and words[j + 1] in TOO_WORDS)
+    if words[j] in POST_REJECTIONS:
+        return True
+    return (
+        words[j] == "too"
+        and j + 1 < len(words)
+        and words[j + 1] in TOO_WORDS
+        and _EVERYWHERE.isdisjoint(words[max(0, j - 4) : j])  # "running it on every candidate is too slow"
+        and _EVERYWHERE.isdisjoint(words[j + 2 : j + 8])
+    )
 
 
 def _states_a_limit(words: list[str], clause: list[int], j: int) -> bool:

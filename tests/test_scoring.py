@@ -833,6 +833,9 @@ def test_a_yes_no_target_is_not_a_rejection() -> None:
         ("Drift detection - no, the weekly retrain covers it.", "drift", False),
         ("No velocity features - sliding-window counters are too expensive for us.", "window", False),
         ("Sliding-window counters in Flink keep the counts fresh.", "window", True),
+        # ... but "too costly to do everywhere" limits the point, it does not drop it
+        ("Sliding-window counters are too expensive to keep for every merchant, so only for cards.", "window", True),
+        ("Keeping sliding-window counters for all merchants is too expensive; cards only.", "window", True),
         # the point first, then who skips it
         ("Drift monitoring I'd skip for v1.", "drift", False),
         ("Drift monitoring can be skipped.", "drift", False),
