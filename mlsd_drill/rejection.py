@@ -309,14 +309,14 @@ def _closing_verdict(sent: Sentence, cl: int) -> bool:
     last = clause[-1]
     if last == cl or last - cl > 4 or any(c in sent.hard_breaks for c in range(cl + 1, last)):
         return False
-    tail: list[str] = []  # the last clause's words, read from the end (clause numbers only grow)
+    tail: list[int] = []  # the last clause's words, read from the end (clause numbers only grow)
     for k in range(len(words) - 1, -1, -1):
         if clause[k] != last:
             break
         if len(tail) == 3:
             return False  # a clause of its own, not a verdict
-        tail.append(words[k])
-    return any(w in POST_REJECTIONS for w in tail)
+        tail.append(k)
+    return any(_dismisses(words, k) for k in tail if words[k] in POST_REJECTIONS)
 
 
 def _dismissed_after_but(words: list[str], k: int) -> bool:
@@ -391,7 +391,8 @@ _EVERYWHERE = frozenset({"every", "all", "each", "whole", "full", "entire"})
 def _dismisses(words: list[str], j: int) -> bool:
     """Does the word at j dismiss what it is said of ("overkill", "too expensive")?"""
     if words[j] in POST_REJECTIONS:
-        return True
+        # "grade each result as exact, similar or irrelevant": one of the grades, not a verdict
+        return not (j > 0 and words[j - 1] in ("or", "vs", "versus"))
     return (
         words[j] == "too"
         and j + 1 < len(words)

@@ -833,6 +833,8 @@ def test_a_yes_no_target_is_not_a_rejection() -> None:
         ("Drift detection - no, the weekly retrain covers it.", "drift", False),
         ("No velocity features - sliding-window counters are too expensive for us.", "window", False),
         ("Sliding-window counters in Flink keep the counts fresh.", "window", True),
+        # a verdict word offered as one of the options is a grade, not a verdict
+        ("Raters grade each result as relevant, similar or irrelevant.", "relevance", True),
         # ... but "too costly to do everywhere" limits the point, it does not drop it
         ("Sliding-window counters are too expensive to keep for every merchant, so only for cards.", "window", True),
         ("Keeping sliding-window counters for all merchants is too expensive; cards only.", "window", True),
@@ -857,6 +859,7 @@ def test_rejection_is_local(text: str, iid: str, hit: bool) -> None:
         item("mature", "labels to mature", "label maturity"),
         item("drift", "drift"),
         item("window", "sliding window counters"),
+        item("relevance", "raters"),
         item("selection", "selection bias"),
     )
     assert hits(text, r)[iid] is hit, text
