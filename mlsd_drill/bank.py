@@ -380,14 +380,14 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
 
 
 def _only_small_words(phrase: str) -> str | None:
-    """The first alternative of a phrase that holds no word matching reads ("by", "as of").
+    """The first alternative of a phrase that holds no word matching reads ("by", "in the").
     The loader asks this of every phrase of every rubric, and banks repeat their phrases
     ("a/b test"), so answers are remembered."""
     try:
         return _SMALL_SEEN[phrase]
     except KeyError:
         pass
-    from mlsd_drill.text import STOPWORDS
+    from mlsd_drill.text import STOPWORDS, phrase_tokens
 
     found = None
     for alt in phrase.split("|"):
@@ -395,8 +395,10 @@ def _only_small_words(phrase: str) -> str | None:
             if w.strip(_PUNCT) not in STOPWORDS:
                 break
         else:
-            found = alt.strip()
-            break
+            # small words that reading joins into one are a word ("as of" a point in time)
+            if all(t in STOPWORDS for t in phrase_tokens(alt)):
+                found = alt.strip()
+                break
     if len(_SMALL_SEEN) < 100_000:
         _SMALL_SEEN[phrase] = found
     return found

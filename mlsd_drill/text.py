@@ -248,6 +248,9 @@ _REWRITES = [
     ),  # a / b test -> ab test ("a/b" is done by _swap_words)
     (("yes/", "yes /"), _at_word("yes", r"\s*/\s*no\b"), "binary"),  # a yes/no target is no rejection
     ("w/o", _at_word("w", r"\s*/\s*o\b"), "without"),
+    # "features as of the authorization": a point in time, which the two stopwords alone
+    # could not say (a signal "as of X" would be just "X")
+    (("as of", "as-of"), _at_word("as", r"[ -]of\b"), "asof"),
     ("w/", _at_word("w/", r"(?=\s)"), "with"),
     ("b/c", _at_word("b/c", r"\b"), "because"),
     ("@", re.compile(r"@(?<!\br@)(?<!\bp@)"), " at "),

@@ -244,12 +244,14 @@ def test_empty_alternative_is_a_problem(mini_bank: Path) -> None:
 
 
 def test_a_signal_of_small_words_only_is_a_problem(mini_bank: Path) -> None:
-    """Matching ignores small words, so "by" alone (or "as of") would never match anything."""
+    """Matching ignores small words, so "by" alone (or "in the") would never match anything;
+    "as of" is read as one word, a point in time, and matches."""
     r = mini_bank / "rubrics" / "toy-ranker.yaml"
-    r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [[blurred, by, hand], 'loss|as of']"))
+    r.write_text(r.read_text().replace("signals: [pairwise loss, bpr]", "signals: [[blurred, by, hand], 'loss|in the', 'as of']"))
     problems = bank.validate([mini_bank]).problems
     assert any("toy-ranker.yaml:13: signal 'by' has only small words" in p for p in problems), problems
-    assert any("signal 'as of' has only small words" in p for p in problems)
+    assert any("signal 'in the' has only small words" in p for p in problems)
+    assert not any("'as of'" in p for p in problems)
 
 
 def test_a_figure_glued_to_letters_is_a_problem(mini_bank: Path) -> None:
