@@ -1035,3 +1035,19 @@ def test_the_report_names_the_alternative_that_found_a_point() -> None:
     assert got["budget"].signal == "decision + ms"
     # found through a typo: no alternative stands plainly in the sentence, so the phrase is shown whole
     assert got["typo"].hit and got["typo"].signal == "calibration|platt"
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("Every counter is taken as of the moment the message arrived.", True),
+        ("Features are rebuilt As-of the authorization timestamp.", True),
+        ("As of today the team is small.", False),  # "as of" alone is no point in time
+        ("The feature store holds the latest counters; a moment later they change.", False),
+    ],
+)
+def test_as_of_is_a_point_in_time(text: str, hit: bool) -> None:
+    """"as of" is two small words, which matching drops: read as one, it can name the
+    point-in-time idea ("features as of the authorization")."""
+    r = rubric(item("pit", ("as of", "feature|features|counter|counters|computed|rebuilt|taken"), stage="data"))
+    assert hits(text, r)["pit"] is hit
