@@ -49,6 +49,10 @@ CORPORA = {
     # 16 answers: all fifteen questions, eight layouts (notes one point per line, design-doc
     # headings, tables, transcripts, pseudo-code, hard-wrapped prose...), written blind in session 10
     "corpus12": ROOT / "tests" / "corpus12",
+    # 16 answers: all fifteen questions, eight new layouts (Q/A with oneself, nested outlines,
+    # SQL and code snippets, war stories, tutorial voice, Slack, one request's journey, a
+    # researcher light on serving), written blind in session 12 (held out)
+    "corpus13": ROOT / "tests" / "corpus13",
     # 12 answers to three questions of a bank someone else wrote from docs/bank-format.md alone
     "corpus-outside": ROOT / "tests" / "corpus-outside",
 }
