@@ -1072,6 +1072,9 @@ def analyse(sections: list[tuple[str | None, str]], broad: Collection[int] = ())
                 broad=in_section[len(sentences)] in broad,
             )
         )
+        if ":" in tokens and (lead := _refusing_lead_in(tokens, words)):
+            sentences[-1].refused_from = lead  # "Out of scope for now: video and live streams."
+            sentences[-1].has_cue = True
         pending.append(content_words)
         all_words.extend(content_words)
     for prev, nxt in pairwise(sentences):
@@ -1179,6 +1182,33 @@ def _turns_down(words: list[str]) -> bool:
     )
 
 
+# "Not covered: X", "Didn't get to: X", "What we won't build: X" - said of what follows. A
+# modal before "not" is not enough: "I wouldn't let the version float: pin it" turns down
+# only its own words.
+_INLINE_NOT = frozenset("do doing build building include including cover covered covering get got".split())
+
+
+def _refusing_lead_in(tokens: list[str], words: list[str]) -> int:
+    """Where the words a short lead-in turns down begin ("Out of scope for now: video and
+    live streams", "Not covered: abuse"), or 0. A deferral ("Later: a sequence model",
+    "v2: a GNN") turns nothing down: saying what waits is often the point."""
+    at = tokens.index(":")
+    lead = sum(1 for t in tokens[:at] if t not in _CLAUSE_PUNCT and t != '"')
+    if not 0 < lead < len(words) or lead > 8:
+        return 0
+    head = words[:lead]
+    if "scope" in head and "out" in head:
+        return lead
+    if "time" in head and ("no" in head or ("out" in head and not {"ran", "run", "running"}.isdisjoint(head))):
+        return lead  # "ran out of time for:", "no time for:" (not "validation out of time:")
+    for k, w in enumerate(head):
+        if w in _SKIP_CUES and not object_follows(head, k):  # "Skipped:", "Things I'd skip:"
+            return lead
+        if w == "not" and not _INLINE_NOT.isdisjoint(head[k + 1 : k + 3]):
+            return lead
+    return 0
+
+
 def _refuse_listed(sentences: list[Sentence], starts: list[bool]) -> None:
     """Mark the first sentence of each line listed under a rejecting lead-in."""
     lead_para = -1
@@ -1215,6 +1245,10 @@ def _clauses(
             if k < close:
                 quoted.add(len(words))
             if t in _CLAUSE_PUNCT:
+                if t == ":" and c == 0 and 0 < len(words) <= 2 and _CUE_WORDS.isdisjoint(words):
+                    # "Biases: position, ...": a label names what follows it, in its clause
+                    # (but "No leakage: we split by product" turns down nothing after it)
+                    continue
                 c += 1
                 if t == ";":
                     hard.add(c)

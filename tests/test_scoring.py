@@ -71,6 +71,9 @@ R = rubric(
         ("approximate nearest neighbour search", "ann"),  # British spelling
         ("p99 latency under 50 ms", "latency"),
         ("w/ velocity features", "velocity"),
+        # a label and its colon belong to the clause they name: "Labels: delayed ..."
+        ("Labels: delayed, sometimes by weeks.", "labels"),
+        ("No leakage: velocity features are computed point in time.", "velocity"),
     ],
 )
 def test_variants_are_credited(text: str, iid: str) -> None:
@@ -252,6 +255,11 @@ def test_words_ending_in_ise_that_are_not_british_spellings_stay_themselves() ->
         ("We will not use velocity features.", "velocity"),
         ("Serve w/o a fallback.", "fallback"),
         ("Use ROC AUC rather than PR AUC.", "prauc"),
+        # a short lead-in that turns down what follows its colon
+        ("Out of scope for now: A/B tests and live video.", "ab"),
+        ("Not covered: calibration, no time left.", "calibration"),
+        ("Didn't get to: velocity features or graph links.", "velocity"),
+        ("Ran out of time for: the fallback path.", "fallback"),
     ],
 )
 def test_rejected_points_are_not_credited(text: str, iid: str) -> None:
@@ -267,6 +275,11 @@ def test_rejected_points_are_not_credited(text: str, iid: str) -> None:
         "Latency must be no more than 100 ms; p99 latency matters.",
         "Not only calibration but also ranking quality matters.",
         "Skip-gram embeddings plus velocity features.",
+        # lead-ins that turn down nothing after their colon
+        "Validation out of time: PR AUC on the last month.",
+        "Later: calibration per segment.",
+        "I wouldn't let the model version float: pin it and keep a fallback.",
+        "People won't wait: p99 latency under 200 ms.",
     ],
 )
 def test_constraints_are_not_mistaken_for_negation(text: str) -> None:
