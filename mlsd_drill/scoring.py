@@ -428,8 +428,14 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                     else:
                         row[p] = _ONE
             # two words written for one ("fall back" for "fallback"); a hedge ends none
-            # ("label definitely" is no "labeldefinit(ion)")
-            if firsts and p < last and words[p + 1] not in HEDGES:
+            # ("label definitely" is no "labeldefinit(ion)"), nor does punctuation between
+            # them ("no protection - control" is no "protectcontrol")
+            if (
+                firsts
+                and p < last
+                and words[p + 1] not in HEDGES
+                and sent.clause[sent.content[p]] == sent.clause[sent.content[p + 1]]
+            ):
                 nxt = words[p + 1]
                 for first in firsts:
                     pair = first + nxt
@@ -501,6 +507,13 @@ def _find(index: _Index, variant: Variant) -> list[tuple[int, int, int]]:
             for e in ends:
                 hits.append((si, start, e))
     return hits
+
+
+def _crosses_hard_break(sent: Sentence, s: int, e: int) -> bool:
+    """Do content words [s, e) run across a semicolon, a spaced dash or an arrow?"""
+    clause = sent.clause
+    first, last = clause[sent.content[s]], clause[sent.content[e - 1]]
+    return first != last and any(first < c <= last for c in sent.hard_breaks)
 
 
 def _may_reorder(variant: Variant) -> bool:
@@ -595,9 +608,11 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
                     hits.bad.setdefault(si, []).append(span)
             elif v[-1] in index:  # cheap test before any search: both ends must stand somewhere
                 for si, s, e in _find(index, v):
+                    sent = sentences[si]
+                    if sent.hard_breaks and _crosses_hard_break(sent, s, e):
+                        continue  # "no protection - control keeps ..." is no "protect control"
                     if hits is None:
                         hits = _Hits()
-                    sent = sentences[si]
                     if not sent.has_cue:  # no rejecting word anywhere in the sentence
                         hits.clean.add(si)
                     elif rejects(sent, s, e):

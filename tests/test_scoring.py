@@ -1064,3 +1064,21 @@ def test_as_of_is_a_point_in_time(text: str, hit: bool) -> None:
     point-in-time idea ("features as of the authorization")."""
     r = rubric(item("pit", ("as of", "feature|features|counter|counters|computed|rebuilt|taken"), stage="data"))
     assert hits(text, r)["pit"] is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("Pre-compute video embeddings; cache them.", False),
+        ("Embedding cache in front of the model.", True),
+        ("A control with no protection - control keeps the current model.", False),
+        ("We protect control users from harm.", True),
+    ],
+)
+def test_a_phrase_does_not_run_across_a_semicolon_or_spaced_dash(text: str, hit: bool) -> None:
+    """Words on either side of ";", a spaced dash or an arrow belong to different thoughts:
+    neither a phrase ("embedding cache") nor two words written for one ("protect control",
+    read as "protectcontrol") is made across one."""
+    r = rubric(item("cache", "embedding cache"), item("protect", "protect control"))
+    got = hits(text, r)
+    assert (got["cache"] or got["protect"]) is hit
