@@ -250,7 +250,8 @@ _REWRITES = [
     ("w/o", _at_word("w", r"\s*/\s*o\b"), "without"),
     # "features as of the authorization": a point in time, which the two stopwords alone
     # could not say (a signal "as of X" would be just "X")
-    (("as of", "as-of"), _at_word("as", r"[ -]of\b"), "asof"),
+    ("as of", _at_word("as of", r"\b"), "asof"),  # (opening with all of "as of": "as" alone is everywhere)
+    ("as-of", _at_word("as-of", r"\b"), "asof"),
     ("w/", _at_word("w/", r"(?=\s)"), "with"),
     ("b/c", _at_word("b/c", r"\b"), "because"),
     ("@", re.compile(r"@(?<!\br@)(?<!\bp@)"), " at "),
@@ -1072,7 +1073,7 @@ def analyse(sections: list[tuple[str | None, str]], broad: Collection[int] = ())
                 broad=in_section[len(sentences)] in broad,
             )
         )
-        if ":" in tokens and (lead := _refusing_lead_in(tokens, words)):
+        if ":" in norm and (lead := _refusing_lead_in(tokens, words)):
             sentences[-1].refused_from = lead  # "Out of scope for now: video and live streams."
             sentences[-1].has_cue = True
         pending.append(content_words)
@@ -1192,7 +1193,9 @@ def _refusing_lead_in(tokens: list[str], words: list[str]) -> int:
     """Where the words a short lead-in turns down begin ("Out of scope for now: video and
     live streams", "Not covered: abuse"), or 0. A deferral ("Later: a sequence model",
     "v2: a GNN") turns nothing down: saying what waits is often the point."""
-    at = tokens.index(":")
+    at = tokens.index(":") if ":" in tokens else 0  # (a ":" of "12:30" is no token)
+    if not 0 < at <= 12:
+        return 0
     lead = sum(1 for t in tokens[:at] if t not in _CLAUSE_PUNCT and t != '"')
     if not 0 < lead < len(words) or lead > 8:
         return 0
