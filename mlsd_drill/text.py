@@ -1192,7 +1192,9 @@ _INLINE_NOT = frozenset("do doing build building include including cover covered
 def _refusing_lead_in(tokens: list[str], words: list[str]) -> int:
     """Where the words a short lead-in turns down begin ("Out of scope for now: video and
     live streams", "Not covered: abuse"), or 0. A deferral ("Later: a sequence model",
-    "v2: a GNN") turns nothing down: saying what waits is often the point."""
+    "v2: a GNN") turns nothing down: saying what waits is often the point. (A lead-in that
+    ends its line and turns down the list below it is read by `_turns_down`, which counts
+    deferrals too: "Things for later:" lists what is left out of the design.)"""
     at = tokens.index(":") if ":" in tokens else 0  # (a ":" of "12:30" is no token)
     if not 0 < at <= 12:
         return 0
