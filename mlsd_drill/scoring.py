@@ -609,11 +609,7 @@ def _phrase_hits(index: _Index, phrase: _Phrase, sentences: list[Sentence]) -> _
             elif v[-1] in index:  # cheap test before any search: both ends must stand somewhere
                 for si, s, e in _find(index, v):
                     sent = sentences[si]
-                    if (
-                        sent.hard_breaks  # (most sentences have none, and most spans one clause)
-                        and sent.clause[sent.content[s]] != sent.clause[sent.content[e - 1]]
-                        and _crosses_hard_break(sent, s, e)
-                    ):
+                    if sent.hard_breaks and _crosses_hard_break(sent, s, e):  # (most sentences have none)
                         continue  # "no protection - control keeps ..." is no "protect control"
                     if hits is None:
                         hits = _Hits()
