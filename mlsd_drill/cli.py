@@ -330,13 +330,13 @@ def resume_cmd(
         return
     from mlsd_drill.prompts import TerminalPrompter
 
-    state, others = drills.resumable(drill_id)
+    state, others, note = drills.resumable(drill_id)
     _need_terminal("resume")
-    if others:
+    if others or note:
         from mlsd_drill.report import console
 
         more = "1 other unfinished drill" if others == 1 else f"{others} other unfinished drills"
-        console().print(f"{more}: `mlsd resume --list` shows them.", style="dim", markup=False)
+        console().print(note or f"{more}: `mlsd resume --list` shows them.", style="dim", markup=False)
     _run_drill(drills.resume(state, TerminalPrompter()))
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlsd_drill import bank as bank_mod
 from mlsd_drill import catalog, paths
@@ -16,7 +16,7 @@ from mlsd_drill.errors import MlsdError, NotFound
 from mlsd_drill.history import History, SessionRecord, items_payload
 from mlsd_drill.model import Bank, Question
 from mlsd_drill.runner import Clock, Drill, DrillReport, Prompter
-from mlsd_drill.session import DraftStore, DrillState, new_state
+from mlsd_drill.session import DraftStore, DrillState, new_id, new_state
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,15 @@ def start(
     return Started(drill, reason, b.warnings)
 
 
-def resumable(drill_id: str | None = None) -> tuple[DrillState, int]:
+class Resumable(NamedTuple):
+    state: DrillState
+    others: int  # how many other unfinished drills wait (counted only when none is named)
+    note: str | None = None  # what the user should know before it goes on
+
+
+def resumable(drill_id: str | None = None) -> Resumable:
     """The drill to resume - the one named, or the last unfinished one - and how many other
-    unfinished drills wait (counted only when none is named)."""
+    unfinished drills wait."""
     store = drafts()
     if drill_id and drill_id.endswith(".json") and Path(drill_id).is_file():
         # a drill saved outside the data folder when the disk refused it there
@@ -95,7 +101,10 @@ def resumable(drill_id: str | None = None) -> tuple[DrillState, int]:
     if drill_id:
         found_id = _find(store, drill_id)
         try:
-            return store.load(found_id), 0
+            state = store.load(found_id)
+            if _same_folder(store, drafts()):
+                return Resumable(state, 0)
+            return _own_copy(state)
         except FileNotFoundError:
             raise NotFound(f"no unfinished drill '{drill_id}'") from None
         except ValueError as e:
@@ -106,7 +115,40 @@ def resumable(drill_id: str | None = None) -> tuple[DrillState, int]:
     found = store.unfinished()
     if not found:
         raise NotFound("no unfinished drill to resume; start one with `mlsd drill`")
-    return found[0], len(found) - 1
+    return Resumable(found[0], len(found) - 1)
+
+
+def _same_folder(a: DraftStore, b: DraftStore) -> bool:
+    try:
+        return a.folder.resolve() == b.folder.resolve()
+    except OSError:
+        return False
+
+
+def _own_copy(state: DrillState) -> Resumable:
+    """A drill resumed from a file outside the data folder is saved into the data folder as
+    it goes on, under its id. That file may be an old copy: when the data folder holds a
+    copy of the same drill that is not older and says something else (or cannot be read),
+    or the history holds it finished, the file goes on as a new drill rather than
+    overwrite either."""
+    home = drafts()
+    clash = None
+    try:
+        there = home.load(state.id)
+        if there.updated_at >= state.updated_at and (there.texts(), there.current) != (state.texts(), state.current):
+            clash = f"{home.path(state.id)} holds a later copy of it"
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        clash = f"{home.path(state.id)} holds a copy of it that cannot be read"
+    if clash is None:
+        with History() as h:
+            if h.has(state.id):
+                clash = "the history holds it finished"
+    if clash is None:
+        return Resumable(state, 0)
+    old, state.id = state.id, new_id()
+    return Resumable(state, 0, f"Drill {old}: {clash}; this copy goes on as drill {state.id}, and that one is kept.")
 
 
 def _find(store: DraftStore, ref: str) -> str:

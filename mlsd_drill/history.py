@@ -424,6 +424,9 @@ class History:
             raise NotFound(f"session '{ref}' is ambiguous ({len(rows)} match); give more of the id")
         raise NotFound(f"no session '{ref}'; `mlsd history` lists them")
 
+    def has(self, session_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is not None
+
     def _by_prefix(self, ref: str) -> list[Any]:
         return list(self.conn.execute("SELECT id FROM sessions WHERE id LIKE ? || '%'", (ref,)))
 

@@ -100,6 +100,10 @@ class DrillState:
         return {s.name: s.answer_text for s in self.stages}
 
 
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -134,7 +138,7 @@ def new_state(
     ]
     when = (started or utcnow()).isoformat(timespec="seconds")
     return DrillState(
-        id=uuid.uuid4().hex[:12],
+        id=new_id(),
         question_id=question.id,
         banks=[str(b) for b in banks],
         started_at=when,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from mlsd_drill import bank, drills, report
+from mlsd_drill import bank, drills, report, session
 from mlsd_drill.errors import MlsdError
 from mlsd_drill.runner import Drill, DrillReport, ListOutcome, Paused, StageOutcome, StageView
 from mlsd_drill.session import DraftStore, DrillState, new_state
@@ -428,8 +428,40 @@ def test_a_drill_saved_elsewhere_can_be_resumed_from_its_file(
         d.run()
     monkeypatch.chdir(tmp_path)
     where = drills.save_elsewhere(paused.value.state)
-    state, _ = drills.resumable(str(where))
+    state, _, note = drills.resumable(str(where))
     assert state.id == paused.value.state.id and state.stages[0].text == FULL[0].text
+    assert note is None  # the copy in the data folder is older: this one supersedes it
+
+
+def test_resuming_an_old_copy_of_a_drill_keeps_the_later_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy kept outside the data folder, resumed after the drill went on in the data
+    folder (or was finished), goes on as a new drill: neither text is overwritten."""
+    import json
+
+    d, _, _, _ = make(tmp_path, [FULL[0], Step("half", how="interrupt")])
+    d.p.pause_answers = [True]  # type: ignore[attr-defined]
+    with pytest.raises(Paused) as paused:
+        d.run()
+    monkeypatch.chdir(tmp_path)
+    old = paused.value.state
+    copy = drills.save_elsewhere(old)  # e.g. a backup the user made
+    home = drills.drafts()
+    later = session.from_json(json.loads(copy.read_text(encoding="utf-8")))
+    later.stages[1].text = "went on after the copy was made"  # in the data folder
+    home.save(later)
+    state, _, note = drills.resumable(str(copy))
+    assert state.id != old.id and note and f"Drill {old.id}" in note and "later copy" in note
+    assert state.stages[0].text == FULL[0].text  # the copy's own text, under a new id
+    assert home.load(old.id).stages[1].text == "went on after the copy was made"  # untouched
+    # a copy of a drill the history already holds finished goes on as a new drill too
+    home.remove(old.id)
+    from mlsd_drill.history import History
+    from tests.test_history import record
+
+    with History() as h:
+        h.add_session(record(old.id))
+    state, _, note = drills.resumable(str(copy))
+    assert state.id != old.id and note and "history holds it finished" in note
 
 
 def test_unfinished_drills_can_be_listed_and_thrown_away() -> None:
