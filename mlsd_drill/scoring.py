@@ -128,6 +128,9 @@ ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
     ("monitor", "track"),
     ("shadow mode", "dark launch", "shadow deployment"),
     ("candidate generation", "candidate retrieval", "retrieval stage"),
+    ("temporal split", "time based split", "time split", "chronological split", "split by time", "out of time split"),
+    ("cost sensitive", "class weights", "weighted loss"),
+    ("feature crosses", "cross features", "feature interactions"),
 )
 
 FUZZY_MIN_LEN = 6  # words shorter than this must be spelled right

@@ -838,11 +838,31 @@ def _keep_ize(word: str, stemmed: str) -> str:
     return stemmed
 
 
+_VOWELS = frozenset("aeiouy")
+
+
+def _mend(word: str, stemmed: str) -> str:
+    """Two forms Snowball leaves apart from their own word:
+    - the plural of an acronym: "LLMs", "GBDTs", "GPUs", "KPIs" keep their "s" (Snowball
+      drops it only after a vowel that does not stand just before it); a word of four
+      letters or more whose part before the "s" has no vowel but its last letter is
+      read as one, and loses it;
+    - "imbalanced", "experienced", "referencing" keep their "-anc"/"-enc" where
+      "imbalance", "experience", "reference" lose it: they take the stem of that noun."""
+    if stemmed == word and len(word) >= 4 and word[-1] == "s" and _VOWELS.isdisjoint(word[:-2]):
+        return word[:-1]
+    if stemmed.endswith(("anc", "enc")) and word.endswith(("ed", "ing")):
+        return cast(str, _stemmer().stemWord(stemmed + "e"))  # type: ignore[attr-defined]
+    return stemmed
+
+
 def _stem_fresh(words: list[str]) -> list[str]:
     """Stems computed, not looked up: British spellings folded, overrides applied."""
     us = [american(w) for w in words]
     stems = _stemmer().stemWords(us)  # type: ignore[attr-defined]
-    return [STEM_OVERRIDES.get(w) or _keep_ize(u, st) for w, u, st in zip(words, us, stems, strict=True)]
+    return [
+        STEM_OVERRIDES.get(w) or _keep_ize(u, _mend(u, st)) for w, u, st in zip(words, us, stems, strict=True)
+    ]
 
 
 def stem(word: str) -> str:
