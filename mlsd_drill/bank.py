@@ -117,7 +117,8 @@ class _Checker:
             return False
         for key in value:
             if key not in allowed:
-                hint = _suggest(str(key), allowed)
+                meant = _KEYS_MEANT.get(str(key).strip().lower())
+                hint = f" (did you mean '{meant}'?)" if meant in allowed else _suggest(str(key), allowed)
                 self.add((*path, key), f"unknown key '{key}' in {what}{hint}")
         return True
 
@@ -159,6 +160,17 @@ def _kind(value: Any) -> str:
     }.get(type(value), f"a {type(value).__name__}")
 
 
+# Keys other tools and other authors use for the format's own, named in the problem.
+_KEYS_MEANT = {
+    **dict.fromkeys(("keywords", "phrases", "patterns", "terms", "matches", "cues"), "signals"),
+    **dict.fromkeys(("description", "point", "criterion", "name"), "text"),
+    **dict.fromkeys(("rationale", "reason", "explanation", "why_it_matters"), "why"),
+    **dict.fromkeys(("points", "criteria", "checklist", "rubric"), "items"),
+    **dict.fromkeys(("question_id", "qid"), "question"),
+    **dict.fromkeys(("follow_ups", "follow-ups", "followup", "follow_up"), "followups"),
+}
+
+
 def _suggest(word: str, options: Iterable[str]) -> str:
     close = closest(word, options)
     return f" (did you mean '{close}'?)" if close else ""
@@ -174,11 +186,34 @@ _STAGE_NAMES = {
 }
 
 
+# Stage words too broad to name one stage in a bank: an "Architecture" or "Metrics"
+# stage may hold several, "Online" says where but not what.
+_BROAD_STAGE_WORDS = frozenset(
+    "approach architecture system online offline production infrastructure operations metrics questions ask".split()
+)
+
+
 def _as_stage(value: Any) -> Any:
+    """A stage as a bank author named it: "Serving", "Model Training", "Feature Engineering",
+    "Model Serving" (the stage its words name, "model" giving way as a modifier). A name
+    that names no stage plainly, or two ("Serving & Monitoring"), is left as written, for
+    the checks to refuse."""
     if not isinstance(value, str):
         return value
-    word = value.strip().lower()
-    return word if word in STAGES else _STAGE_NAMES.get(word, value)
+    name = value.strip().lower()
+    if name in STAGES or name in _STAGE_NAMES:
+        return _STAGE_NAMES.get(name, name)
+    from mlsd_drill.answer import STAGE_WORDS
+
+    named: list[tuple[str, str]] = []  # (word, stage it names)
+    for word in re.findall(r"[a-z]+", name):
+        stage = word if word in STAGES else _STAGE_NAMES.get(word) or STAGE_WORDS.get(word)
+        if stage is not None and word not in _BROAD_STAGE_WORDS:
+            named.append((word, stage))
+    stages = {stage for _, stage in named}
+    if len(stages) == 2 and "model" in stages and any(w in ("model", "models") for w, _ in named):
+        stages.discard("model")  # "Model Serving", "Model Monitoring"
+    return stages.pop() if len(stages) == 1 else value
 
 
 def _as_word(value: Any) -> Any:

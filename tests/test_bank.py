@@ -121,6 +121,44 @@ def test_a_bank_in_another_style_reads_as_meant(mini_bank: Path) -> None:
     assert q.followups[0].stage == "model" and "data" in q.reference
     it = b.rubric_for("churn").items[0]
     assert (it.stage, it.weight, it.level, it.signals) == ("data", 3, "senior", (("churn window",),))
+    # stage names of several words, as interview frameworks name them
+    _write(
+        mini_bank,
+        "questions/churn.yml",
+        "id: churn\ntitle: C\nprompt: P\ntags: []\ndifficulty: easy\n"
+        "stages:\n  Model Training: {minutes: 12}\n  Problem Framing: {minutes: 4}\n"
+        "followups:\n  - {stage: Model Serving, ask: how fast?}\n",
+    )
+    _write(
+        mini_bank,
+        "rubrics/churn.yml",
+        "question: churn\nitems:\n  - {id: window, stage: Feature Engineering, text: t, why: w, signals: x}\n",
+    )
+    assert bank.validate([mini_bank]).problems == []
+    b = bank.load([mini_bank])
+    q = b.questions["churn"]
+    assert q.stage("model").minutes == 12 and q.stage("clarify").minutes == 4
+    assert q.followups[0].stage == "serve" and b.rubric_for("churn").items[0].stage == "data"
+    # a name joining two stages, or only a broad one, is refused with the stages named
+    _write(
+        mini_bank,
+        "rubrics/churn.yml",
+        "question: churn\nitems:\n  - {id: a, stage: Serving & Monitoring, text: t, why: w, signals: x}\n"
+        "  - {id: b, stage: Metrics, text: t, why: w, signals: x}\n",
+    )
+    problems = bank.validate([mini_bank]).problems
+    assert any("unknown stage 'Serving & Monitoring'; stages are clarify, data" in p for p in problems)
+    assert any("unknown stage 'Metrics'" in p for p in problems)
+    # a key another tool uses for one of the format's own is named as that key
+    _write(
+        mini_bank,
+        "rubrics/churn.yml",
+        "question: churn\nitems:\n  - {id: a, stage: data, description: t, rationale: w, keywords: [x]}\n",
+    )
+    _write(mini_bank, "rubrics/toy-ranker.yaml", "question: toy-ranker\npoints: []\n")
+    problems = "\n".join(bank.validate([mini_bank]).problems)
+    for key, meant in (("points", "items"), ("description", "text"), ("rationale", "why"), ("keywords", "signals")):
+        assert f"unknown key '{key}'" in problems and f"did you mean '{meant}'?" in problems, key
     # ... but a clash is still a problem, not a guess
     _write(mini_bank, "questions/churn.yml", "id: churn\ntitle: C\nprompt: P\ntags: []\ndifficulty: easy\n"
            "stages:\n  serve: {minutes: 3}\n  serving: {minutes: 8}\n")
