@@ -29,16 +29,17 @@ def child(what: str, n: int) -> None:
     """Inside valgrind: load everything, score once (warm caches), then n more times."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.scoring_quality import naive
-    from benchmarks.scoring_speed import answer_words, rubric_60, typed_words
+    from benchmarks.scoring_speed import answer_words, given, rubric_60, typed_words
     from mlsd_drill.answer import parse_markdown
     from mlsd_drill.scoring import compile_rubric, score
 
     rub = rubric_60()
+    told = given()
     compile_rubric(rub)
     text = typed_words(5000) if what.endswith("-typed") else answer_words(5000, random.Random(7))
 
     def engine() -> None:
-        score(parse_markdown(text), rub)
+        score(parse_markdown(text), rub, told)
 
     def baseline() -> None:
         naive(text, rub)

@@ -364,7 +364,8 @@ def _utf16(data: bytes) -> str | None:
     return None
 
 
-def score_text(text: str, rubric: Rubric) -> ScoreResult:
+def score_text(text: str, rubric: Rubric, given: tuple[str, ...] = ()) -> ScoreResult:
+    """Score a Markdown answer; `given`: the question's own text (see `scoring.score`)."""
     from mlsd_drill.scoring import score
 
-    return score(parse_markdown(text), rubric)
+    return score(parse_markdown(text), rubric, given)

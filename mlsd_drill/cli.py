@@ -512,6 +512,8 @@ def score_cmd(
     ("## Keeping it working" after Serving). Without Markdown headings, short
     lines like "**Data**", "Serving:" or "3. Model" mark the stages. Text before
     the first heading counts for the whole answer but belongs to no stage.
+    Sentences copied from the question itself (its prompt, hints, follow-ups)
+    make no point: paste the question at the top if you like.
 
     A point marked ? was found by a single phrasing or only under another stage's
     heading (--json: "check": true): such credits are wrong more often, so they
@@ -524,7 +526,7 @@ def score_cmd(
     b = load_bank(bank)
     q = catalog.get(b, question_id)
     text = answer.read_answer_file(answer_file, sys.stdin)
-    result = answer.score_text(text, b.rubric_for(q.id))
+    result = answer.score_text(text, b.rubric_for(q.id), q.given)
     session_id, new = None, True
     empty = result.words == 0  # nothing but blank lines or headings
     if save and not empty:  # an empty answer is no practice: it would only drag the trends down

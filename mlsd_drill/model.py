@@ -85,6 +85,16 @@ class Question:
                 return s
         raise KeyError(name)
 
+    @property
+    def given(self) -> tuple[str, ...]:
+        """Everything the candidate is told or shown: the title, the prompt, each stage's
+        prompt and hints, the follow-ups. Copied back into an answer, it makes no point."""
+        out = [self.title, self.prompt]
+        for s in self.stages:
+            out += [s.prompt, *s.hints]
+        out += [f.ask for f in self.followups]
+        return tuple(t for t in out if t)
+
 
 # A signal is a tuple of phrases: one phrase must appear in one sentence; several
 # phrases must all appear in the same paragraph.

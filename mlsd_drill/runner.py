@@ -294,7 +294,7 @@ class Drill:
 
     def finish(self) -> DrillReport:
         answer = Answer.from_stages(self.state.texts())
-        auto = score(answer, self.rubric)
+        auto = score(answer, self.rubric, self.q.given)
         self.p.auto_result(auto, self.state)
         ticked = self._self_score(auto)
         self_ = apply_self_score(auto, ticked)

@@ -12,7 +12,9 @@ How a signal phrase is found (see docs/bank-format.md):
   and only for words that are not themselves known words of the rubric);
 - a mention the answer rejects ("no velocity features", "A/B testing is not
   needed") is not credited; `rejection.py` reads rejections, and a rejection
-  cancels only the words it covers.
+  cancels only the words it covers;
+- a sentence copied from the question's own text (`given`: a pasted prompt, a hint
+  typed back) makes no point.
 
 Sentences, tokens and stems come from `text.py`.
 """
@@ -837,17 +839,20 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def score(answer: Answer, rubric: Rubric) -> ScoreResult:
-    """Score an answer against a rubric (the question's items plus common ones)."""
+def score(answer: Answer, rubric: Rubric, given: tuple[str, ...] = ()) -> ScoreResult:
+    """Score an answer against a rubric (the question's items plus common ones). `given`:
+    the question's own text (`Question.given`); sentences copied from it make no point."""
     with _no_cycle_collection():
-        return _score(answer, rubric)
+        return _score(answer, rubric, given)
 
 
-def _score(answer: Answer, rubric: Rubric) -> ScoreResult:
+def _score(answer: Answer, rubric: Rubric, given: tuple[str, ...] = ()) -> ScoreResult:
     compiled = compile_rubric(rubric)
     sentences = analyse(
         [(s.stage, s.text) for s in answer.sections], {k for k, s in enumerate(answer.sections) if s.broad}
     )
+    if given:
+        sentences = _own_sentences(sentences, given)
     index = _build_index(compiled, sentences)
     results: list[ItemResult] = []
     memo: dict[str, _Hits] = {}
@@ -896,6 +901,49 @@ def _score(answer: Answer, rubric: Rubric) -> ScoreResult:
         else:
             results.append(ItemResult(ci.item, False, rejected=said_no, partly=tuple(name for name, _ in made)))
     return summarise(rubric.question, results, answer.word_count)
+
+
+COPIED_RUN = 4  # content words in a row, the same as in the question's text: copied
+COPIED_SHARE = 0.75  # a sentence this much copied is the question's, not the answer's
+# ... when this many of its words are copied: a question echoed back ("Do we keep the
+# unblurred originals?") is the candidate raising it, and a button's name quoted
+# ("the 'report spam' and 'not spam' buttons") is the candidate's own sentence
+COPIED_MIN = 8
+COPIED_WHOLE = 6  # ... or all its words, in a sentence of at least this many
+
+
+@lru_cache(maxsize=64)
+def _runs_of(given: tuple[str, ...]) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """The stems of the question's text, and every run of COPIED_RUN content words (stems)
+    in one of its sentences."""
+    stems: set[str] = set()
+    runs: set[tuple[str, ...]] = set()
+    for sent in analyse([(None, text) for text in given]):
+        stems.update(sent.stems)
+        runs.update(zip(*(sent.stems[k:] for k in range(COPIED_RUN)), strict=False))
+    return frozenset(stems), frozenset(runs)
+
+
+def _own_sentences(sentences: list[Sentence], given: tuple[str, ...]) -> list[Sentence]:
+    """The sentences the candidate wrote: without those copied from the question's text
+    (an answer file that opens with the prompt pasted in, a hint typed back), which would
+    credit points the question states rather than the answer makes. A sentence that only
+    quotes some of the question's words, or restates it in its own, stays."""
+    stems_given, runs = _runs_of(given)
+    own = []
+    for sent in sentences:
+        stems = sent.stems
+        n = len(stems)
+        need = min(n, max(COPIED_MIN, COPIED_SHARE * n))  # copied words that make it a copy
+        if n >= COPIED_WHOLE and sum(map(stems_given.__contains__, stems)) >= need:
+            copied: set[int] = set()
+            for k in range(n - COPIED_RUN + 1):
+                if tuple(stems[k : k + COPIED_RUN]) in runs:
+                    copied.update(range(k, k + COPIED_RUN))
+            if len(copied) >= need:
+                continue
+        own.append(sent)
+    return own
 
 
 def _as_found(signal: tuple[str, ...], evidence: list[Sentence]) -> str:

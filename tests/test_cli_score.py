@@ -111,6 +111,30 @@ def test_score_bars_shrink_on_a_small_screen_rather_than_being_cut(tmp_path: Pat
     assert all(len(line) <= 50 for line in out.splitlines())
 
 
+def test_the_question_pasted_into_the_answer_earns_nothing(tmp_path: Path) -> None:
+    """Notes often open with the question itself; its sentences state the case, they make
+    no point. The candidate's own sentences after it are scored as ever."""
+    from mlsd_drill import bank
+
+    q = bank.load().questions["fraud-detection"]
+    pasted = f"# {q.title}\n\n{q.prompt}\n\n" + "\n".join(f"- {h}" for s in q.stages for h in s.hints)
+
+    def credited(text: str) -> set[str]:
+        f = tmp_path / "a.md"
+        f.write_text(text)
+        result = runner.invoke(app, ["score", "fraud-detection", str(f), "--json"])
+        assert result.exit_code == 0, result.output
+        return {it["id"] for it in json.loads(result.stdout)["items"] if it["hit"]}
+
+    from mlsd_drill.answer import score_text
+
+    unaware = {r.item.id for r in score_text(pasted, bank.load().rubric_for(q.id)).items if r.hit}
+    aware = credited(pasted)
+    # what is left comes from hints of a few words, which an answer may say as its own
+    assert len(unaware) >= 10 and len(aware) <= 4 and aware < unaware
+    assert credited(pasted + "\n\n" + ANSWER) == credited(ANSWER)
+
+
 def test_stdin(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "fraud-detection", "-", "--json"], input=ANSWER)
     assert result.exit_code == 0

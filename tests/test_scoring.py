@@ -435,6 +435,19 @@ def test_one_sentence_making_the_point_outranks_phrases_gathered_from_several() 
     assert got.evidence == "We track precision and recall daily." and got.found_in == "monitor"
 
 
+def test_sentences_copied_from_the_question_make_no_point() -> None:
+    r = rubric(item("delay", "chargebacks take months"), item("keep", "keep the unblurred originals"))
+    given = ("Chargebacks take months to arrive, and declined transactions never get an outcome at all.",
+             "Do we keep the unblurred originals?")
+    pasted = "Chargebacks take months to arrive, and declined transactions never get an outcome at all."
+    answer = parse_markdown(pasted)
+    assert {x.item.id for x in score(answer, r).items if x.hit} == {"delay"}  # the scorer unaware
+    assert not any(x.hit for x in score(answer, r, given).items)
+    # the candidate's own sentence, a question echoed back, and a few quoted words still count
+    own = "Chargebacks take months, so labels mature late. Do we keep the unblurred originals?"
+    assert all(x.hit for x in score(parse_markdown(own), r, given).items)
+
+
 def test_point_made_in_another_stage_still_counts() -> None:
     res = score(parse_markdown("## Monitoring\nWe recalibrate: calibration drifts."), R)
     cal = {x.item.id: x for x in res.items}["calibration"]
