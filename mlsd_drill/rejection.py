@@ -70,6 +70,7 @@ _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "al
 # "but I don't think we need it": a dismissal points back with one of these.
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
 _NOT = frozenset({"not", "never"})
+_ONLY = frozenset({"only", "just", "solely", "purely", "exclusively"})
 _DOUBLE_NEGATIVES = frozenset({"not", "never", "no", "nothing", "nobody", "none"})
 # "Calibration: skip." - a verdict standing alone after the point
 # "Shadow mode (not for v1)", "drift alerts - not now", "not in the MVP", "not yet": deferred
@@ -210,6 +211,10 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
                 return False  # "so we don't get a feedback loop", "we don't want training-serving skew"
             if w == "not" and (words[max(0, j - 2) : j] == ["no", "reason"] or _dismissal_denied(sent, end)):
                 return False  # "no reason not to log impressions", "I don't think X is overkill"
+            if w in _NOT and not _ONLY.isdisjoint(words[j + 1 : rs]):
+                return False  # "I wouldn't rely only on offline metrics": not on them alone
+            if w.startswith("skip") and _dismissal_denied(sent, end):
+                return False  # "skipping the A/B test would be a mistake"
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
@@ -325,7 +330,7 @@ def _dismissed_after_but(words: list[str], k: int) -> bool:
     if not any(w in _BACK_REFS for w in tail):
         return False
     for i, w in enumerate(tail):
-        if w in POST_REJECTIONS:
+        if w in POST_REJECTIONS and _dismisses(tail, i):
             return True  # "but it's overkill"
         if w in ("not", "never") and any(x in POST_NEGATED_WORDS for x in tail[i + 1 : i + 5]):
             return True  # "but I don't think we need it", "but it's not worth it"
@@ -391,6 +396,10 @@ _EVERYWHERE = frozenset({"every", "all", "each", "whole", "full", "entire"})
 def _dismisses(words: list[str], j: int) -> bool:
     """Does the word at j dismiss what it is said of ("overkill", "too expensive")?"""
     if words[j] in POST_REJECTIONS:
+        if words[j] == "mistake":  # "X would be a mistake", not "the costlier mistake" (an error)
+            return words[max(0, j - 2) : j] in (["be", "a"], ["is", "a"], ["was", "a"])
+        if words[j] == "idea":  # "X is a bad idea", not "the idea is to ..."
+            return j > 0 and words[j - 1] in ("bad", "terrible", "poor")
         # "grade each result as exact, similar or irrelevant": one of the grades, not a verdict
         return not (j > 0 and words[j - 1] in ("or", "vs", "versus"))
     return (

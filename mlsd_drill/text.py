@@ -100,7 +100,7 @@ TIME_UNITS = frozenset("minute minutes hour hours day days week weeks month mont
 ALTERNATIVE_WORDS = frozenset({"vs", "versus", "or"})
 # Two-word cues; stored joined with a space.
 NEGATION_BIGRAMS = frozenset(
-    {"rather than", "instead of", "leave out", "leaving out", "no need", "no point", "no reason"}
+    {"rather than", "instead of", "leave out", "leaving out", "no need", "no point", "no reason", "hold off", "holding off"}
 )
 # "we must not show offensive completions" states a requirement, it rejects nothing.
 REQUIREMENT_WORDS = frozenset({"must", "should", "shall", "mustn", "shouldn"})
@@ -149,6 +149,7 @@ NOT_NEGATION_AFTER = frozenset(
         "tell",
         "tells",
         "optional",
+        "substitute",  # "there's no substitute for an A/B test"
     ]
 )
 # Words that reject what comes before them ("A/B testing is not needed").
@@ -191,6 +192,8 @@ POST_REJECTIONS = frozenset(
         "overthinking",
         "overengineering",
         "premature",
+        "mistake",  # "a random split would be a mistake"
+        "idea",  # "... is a bad idea"
         "overblown",
         "waste",
     }
@@ -1027,14 +1030,14 @@ _PARA_BREAK = re.compile(r"\n\s*\n")
 # "Calibration: skip.", "Shadow mode (dropped)", "canary - cut for time": a verdict standing
 # alone after the point
 LONE_VERDICTS = frozenset(
-    {"no", "skip", "skipped", "skipping", "none", "dropped", "cut", "deferred", "postponed", "scrapped"}
+    {"no", "nope", "nah", "skip", "skipped", "skipping", "none", "dropped", "cut", "deferred", "postponed", "scrapped"}
 )
 # Words that can reject something: a sentence without any is never read as a rejection.
 _CUE_WORDS = (
     NEGATION_CUES
     | AVOID_CUES
     | POST_REJECTIONS
-    | {"rather", "instead", "leave", "leaving", "scope", "too"}
+    | {"rather", "instead", "leave", "leaving", "scope", "too", "hold", "holding"}
     | ELSEWHERE_WORDS
     | DEFER_WORDS
     | LONE_VERDICTS

@@ -298,6 +298,10 @@ def test_words_ending_in_ise_that_are_not_british_spellings_stay_themselves() ->
         ("Not covered: calibration, no time left.", "calibration"),
         ("Didn't get to: velocity features or graph links.", "velocity"),
         ("Ran out of time for: the fallback path.", "fallback"),
+        ("I'd hold off on A/B testing until traffic grows.", "ab"),
+        ("A/B testing would be a mistake at this traffic.", "ab"),
+        ("A fallback to rules is a bad idea here.", "fallback"),
+        ("Calibration - nah.", "calibration"),
     ],
 )
 def test_rejected_points_are_not_credited(text: str, iid: str) -> None:
@@ -322,6 +326,20 @@ def test_rejected_points_are_not_credited(text: str, iid: str) -> None:
 )
 def test_constraints_are_not_mistaken_for_negation(text: str) -> None:
     assert any(hits(text, R).values())
+
+
+@pytest.mark.parametrize(
+    ("text", "iid"),
+    [
+        ("There's no substitute for an A/B test.", "ab"),
+        ("I wouldn't rely only on PR AUC.", "prauc"),  # not on it alone
+        ("We don't just want calibration, we want ranking quality too.", "calibration"),
+        ("Skipping the A/B test would be a mistake.", "ab"),  # a double negative insists
+        ("A missed fraud is the costlier mistake, so p99 latency and recall both matter.", "latency"),
+    ],
+)
+def test_insisting_on_a_point_is_not_rejecting_it(text: str, iid: str) -> None:
+    assert hits(text, R)[iid], text
 
 
 def test_list_signal_needs_one_paragraph() -> None:
