@@ -29,6 +29,7 @@ from collections.abc import Collection
 from mlsd_drill.text import (
     ALTERNATIVE_WORDS,
     AVOID_CUES,
+    CHOOSING_WORDS,
     CONDITION_LEADS,
     CONDITION_WORDS,
     CUE_REACH,
@@ -120,7 +121,7 @@ _BEFORE_WORDS = (
     NEGATION_CUES
     | AVOID_CUES
     | REMEDY_CUES
-    | {"forget"}
+    | {"forget", "over"}
     | {bigram.split()[0] for bigram in NEGATION_BIGRAMS}
 )
 _AFTER_WORDS = (
@@ -180,6 +181,8 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
             return False  # "we won't skip the A/B test", "never ignore drift": a double negative insists
         if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
             return True
+        if w == "over" and _ARTICLES.issuperset(words[j + 1 : rs]) and _prefers(words, clause, j):
+            return True  # "I'd go with GBDT over a deep model": the one passed over
         if (
             w in NEGATION_CUES
             and (
@@ -296,6 +299,22 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
 # the trees named before it ("gradient boosted trees; we won't build a deep model", "it won't
 # issue refunds"), while "X - we don't need it (for v1)" points back at X.
 _OBJECT_VERBS = frozenset({"need", "build", "issue", "care", "bother", "worry"})
+
+
+# "go with X over Y", "prefer X over Y": Y is passed over. Only after a verb of choosing,
+# with X between: "aggregated over a window", "go over the results" pass nothing over.
+_ARTICLES = frozenset({"a", "an", "the", "any", "plain", "full"})
+
+
+def _prefers(words: list[str], clause: list[int], j: int) -> bool:
+    """Is the "over" at j the "over" of a choice made earlier in its clause?"""
+    cl = clause[j]
+    for k in range(j - 2, max(-1, j - 8), -1):
+        if clause[k] != cl:
+            return False
+        if words[k] in CHOOSING_WORDS:
+            return words[k] not in ("go", "going", "went") or words[k + 1] == "with"
+    return False
 
 
 def _has_own_object(words: list[str], clause: list[int], k: int) -> bool:

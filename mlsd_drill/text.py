@@ -1042,6 +1042,11 @@ _CUE_WORDS = (
     | DEFER_WORDS
     | LONE_VERDICTS
 )
+# "go with X over Y", "prefer X over Y": Y is passed over (with "over", these cue a rejection)
+CHOOSING_WORDS = frozenset(
+    "prefer prefers preferred preferring choose chooses chose choosing pick picks picked picking "
+    "favor favors favored favoring favour favours favoured favouring go going went".split()
+)
 _SEP = "\x01"  # joins sentences for one pass of normalisation; never in cleaned text
 
 
@@ -1089,7 +1094,7 @@ def analyse(sections: list[tuple[str | None, str]], broad: Collection[int] = ())
                 clause,
                 content,
                 [],
-                not _CUE_WORDS.isdisjoint(words),
+                not _CUE_WORDS.isdisjoint(words) or ("over" in words and not CHOOSING_WORDS.isdisjoint(words)),
                 content_words,
                 quoted=quoted,
                 hard_breaks=hard,

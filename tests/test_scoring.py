@@ -342,6 +342,15 @@ def test_insisting_on_a_point_is_not_rejecting_it(text: str, iid: str) -> None:
     assert hits(text, R)[iid], text
 
 
+def test_a_choice_passes_over_the_other() -> None:
+    r = rubric(item("gbdt", "gbdt"), item("dl", "deep model"), item("win", "sliding window"))
+    assert hits("I'd go with GBDT over a deep model here.", r) == {"gbdt": True, "dl": False, "win": False}
+    assert hits("We prefer a GBDT over any deep model.", r) == {"gbdt": True, "dl": False, "win": False}
+    # "over" with no choice before it passes nothing over
+    assert hits("Counts over a sliding window; a deep model reads them.", r)["win"]
+    assert hits("Pick features, then go over the deep model's errors.", r)["dl"]
+
+
 def test_list_signal_needs_one_paragraph() -> None:
     assert not hits("Precision matters.\n\nRecall matters.", R)["prauc"]
 
