@@ -809,6 +809,8 @@ STEM_OVERRIDES = {
     # "the production model" is not "the product model", nor "production ranking" a "ranked
     # list of products"
     **dict.fromkeys(("production", "productions"), "production"),
+    # "embed the query" is no past tense of "emb": it is the verb of "embedding"
+    **dict.fromkeys(("embed", "embeds"), "embed"),
     **dict.fromkeys(
         (
             "personalization",

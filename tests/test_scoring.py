@@ -121,6 +121,15 @@ def test_an_ize_word_is_not_its_base_word() -> None:
         ("feature crosses", "Cross features like user country x ad category."),
         ("labels", "Ground truth comes from chargebacks."),
         ("shadow mode", "A dark launch first."),
+        ("two tower", "A 2-tower model for retrieval."),
+        ("knn", "Exact k-NN on a sample to check the index."),
+        ("gbdt", "A GBM on the tabular features."),
+        ("hyperparameter tuning", "HPO with a small budget."),
+        ("p99 latency", "99th pct latency under 80 ms."),
+        ("pr auc", "Precision-Recall AUC, since positives are rare."),
+        ("near real time", "NRT features from the stream."),
+        ("email", "The e-mail goes out daily."),
+        ("embeddings", "Embed the query with the same encoder."),
     ],
 )
 def test_names_for_one_thing_in_this_field_are_one(signal: str, text: str) -> None:
