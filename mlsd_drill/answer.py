@@ -36,7 +36,12 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 # Headings typed without Markdown marks: "**Data**", "Serving:", "3. Model",
 # "Step 4 - Serving", "MONITORING", or a bare "clarify" in terse notes.
-_NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|(?:step|part)\s+\d{1,2}\s*[:.)-]?)\s*", re.IGNORECASE)
+_NUMBERING = re.compile(
+    r"^(?:\d{1,2}[.)]|[ivx]{1,4}[.)]|(?:step|part|stage|phase)\b\s*(?:\d{1,2}|[ivx]{1,4}\b)?\s*[:.)-]?)\s*",
+    re.IGNORECASE,
+)
+# A title set off by rules or brackets: "-- Serving --", "[Serving]", "<< Serving >>"
+_DECORATED = re.compile(r"^(?:-{2,}|={2,}|~{2,}|\[|<<)\s*(.*?)\s*(?:-{2,}|={2,}|~{2,}|\]|>>)$")
 _BOLD = ("**", "__", "*", "_")  # bold, or italic ("*Serving*")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)  # pasted from a web page
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")  # at any depth: a list item may hold a code block
@@ -105,8 +110,9 @@ def _pseudo_heading(line: str) -> tuple[str, int] | None:
     if len(line) - len(line.lstrip(" ")) > 3 or line.startswith("\t"):
         return None  # indented: code or a list item's continuation
     stripped = line.strip()
-    title = re.sub(r"^#{1,6}(?=\w)", "", stripped)  # "##Clarify": a heading missing its space
-    hashed = title != stripped
+    decorated = _DECORATED.match(stripped)
+    title = decorated.group(1) if decorated else re.sub(r"^#{1,6}(?=\w)", "", stripped)  # "##Clarify": no space
+    hashed = title != stripped and not decorated
     if not title or title.startswith(("-", "+", "#", ">", "|")):
         return None
     numbered = bool(_NUMBERING.match(title))

@@ -664,6 +664,9 @@ def test_a_design_doc_heading_can_go_back_to_an_earlier_stage() -> None:
         ["**1. Clarify**", "**2) Data:**", "##Model", "#Serving", "**Step 5: Monitoring**"],
         ["*Clarify*", "_Data_", "Part 3: Model", "Part 4 - Serving", "*Monitoring*"],  # italic, "Part N"
         ["<h2>Clarify</h2>", "<h2>Data</h2>", "<h2>Model</h2>", "<h3>Serving</h3>", "<h2>Monitoring</h2>"],
+        ["I. Clarify", "II. Data", "III) Model", "IV. Serving", "V. Monitoring"],  # roman numerals
+        ["Stage: Clarify", "Stage 2: Data", "Phase 3 - Model", "Stage IV: Serving", "Stage: Monitoring"],
+        ["-- Clarify --", "[Data]", "<< Model >>", "== Serving ==", "~~ Monitoring ~~"],  # set off by rules
         # bold lines in the candidate's own words: the walk through the stages places them
         ["**Questions first**", "**What we learn from before anyone uses it**", "**From the photo to the list**",
          "**Running it for real**", "**Keeping it working**"],
