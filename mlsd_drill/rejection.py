@@ -181,7 +181,7 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
             return False  # "we won't skip the A/B test", "never ignore drift": a double negative insists
         if j + 1 < rs and f"{w} {nxt}" in NEGATION_BIGRAMS:
             return True
-        if w == "over" and _ARTICLES.issuperset(words[j + 1 : rs]) and _prefers(words, clause, j):
+        if w == "over" and _DETERMINERS.issuperset(words[j + 1 : rs]) and _prefers(words, clause, j):
             return True  # "I'd go with GBDT over a deep model": the one passed over
         if (
             w in NEGATION_CUES
@@ -303,7 +303,7 @@ _OBJECT_VERBS = frozenset({"need", "build", "issue", "care", "bother", "worry"})
 
 # "go with X over Y", "prefer X over Y": Y is passed over. Only after a verb of choosing,
 # with X between: "aggregated over a window", "go over the results" pass nothing over.
-_ARTICLES = frozenset({"a", "an", "the", "any", "plain", "full"})
+_DETERMINERS = frozenset({"a", "an", "the", "any"})
 
 
 def _prefers(words: list[str], clause: list[int], j: int) -> bool:
