@@ -108,10 +108,11 @@ def resumable(drill_id: str | None = None) -> Resumable:
         except FileNotFoundError:
             raise NotFound(f"no unfinished drill '{drill_id}'") from None
         except ValueError as e:
-            raise MlsdError(
-                f"{store.path(found_id)}: cannot read the saved drill ({e}); "
-                f"`mlsd resume --discard {found_id}` throws it away"
-            ) from None
+            # --discard reaches only the data folder: a file elsewhere is the user's to delete
+            then = f"`mlsd resume --discard {found_id}` throws it away" if _same_folder(store, drafts()) else (
+                "it is not a drill mlsd can resume"
+            )
+            raise MlsdError(f"{store.path(found_id)}: cannot read the saved drill ({e}); {then}") from None
     found = store.unfinished()
     if not found:
         raise NotFound("no unfinished drill to resume; start one with `mlsd drill`")

@@ -462,6 +462,11 @@ def test_resuming_an_old_copy_of_a_drill_keeps_the_later_one(tmp_path: Path, mon
         h.add_session(record(old.id))
     state, _, note = drills.resumable(str(copy))
     assert state.id != old.id and note and "history holds it finished" in note
+    # a file elsewhere that is no saved drill: named, and no --discard offered (it reaches the data folder only)
+    junk = tmp_path / "notes.json"
+    junk.write_text('{"id": 3}', encoding="utf-8")
+    with pytest.raises(MlsdError, match=r"notes\.json: cannot read the saved drill \(id should be text, not 3\); it is not"):
+        drills.resumable(str(junk))
 
 
 def test_unfinished_drills_can_be_listed_and_thrown_away() -> None:
