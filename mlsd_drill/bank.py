@@ -176,16 +176,6 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f" (did you mean '{close}'?)" if close else ""
 
 
-# How else people name the stages in a bank: read as the stage ("Serving", "monitoring").
-_STAGE_NAMES = {
-    **{w: "clarify" for w in ("clarification", "clarifying", "requirements", "scoping")},
-    **{w: "data" for w in ("features", "dataset", "datasets")},
-    **{w: "model" for w in ("models", "modeling", "modelling", "training")},
-    **{w: "serve" for w in ("serving", "deployment", "deploy", "inference")},
-    **{w: "monitor" for w in ("monitoring", "maintenance", "observability")},
-}
-
-
 # Stage words too broad to name one stage in a bank: an "Architecture" or "Metrics"
 # stage may hold several, "Online" says where but not what.
 _BROAD_STAGE_WORDS = frozenset(
@@ -201,13 +191,14 @@ def _as_stage(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     name = value.strip().lower()
-    if name in STAGES or name in _STAGE_NAMES:
-        return _STAGE_NAMES.get(name, name)
+    if name in STAGES:
+        return name
+    # the words answers' headings name stages by ("Serving", "monitoring", "Training")
     from mlsd_drill.answer import STAGE_WORDS
 
     named: list[tuple[str, str]] = []  # (word, stage it names)
     for word in re.findall(r"[a-z]+", name):
-        stage = word if word in STAGES else _STAGE_NAMES.get(word) or STAGE_WORDS.get(word)
+        stage = STAGE_WORDS.get(word)
         if stage is not None and word not in _BROAD_STAGE_WORDS:
             named.append((word, stage))
     stages = {stage for _, stage in named}
