@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -42,7 +43,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit, in any alphabet
 _PUNCT = ".,;:!?()[]{}'\"-"
 
-QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference"}
+QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference", "rubric"}
 QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
 STAGE_KEYS = {"minutes", "prompt", "hints"}
 FOLLOWUP_KEYS = {"stage", "ask"}
@@ -111,14 +112,26 @@ class _Checker:
     def add(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(self.doc.file, self.doc.line(path), message))
 
-    def mapping(self, value: Any, path: tuple[Any, ...], allowed: set[str], what: str) -> bool:
+    def mapping(
+        self, value: Any, path: tuple[Any, ...], allowed: set[str], what: str, meant: dict[str, str] | None = None
+    ) -> bool:
+        """Is `value` a mapping of allowed keys? A key written another way that plainly means
+        one of them ("Signals", "keywords" for "signals") is renamed to it in place, unless
+        that key is there too."""
         if not isinstance(value, dict):
             self.add(path, f"{what} must be a mapping, not {_kind(value)}")
             return False
-        for key in value:
-            if key not in allowed:
-                meant = _KEYS_MEANT.get(str(key).strip().lower())
-                hint = f" (did you mean '{meant}'?)" if meant in allowed else _suggest(str(key), allowed)
+        meant = _KEYS_MEANT if meant is None else meant
+        for key in list(value):
+            if key in allowed:
+                continue
+            name = str(key).strip().lower()
+            name = name if name in allowed else meant.get(name.replace(" ", "_"), "")
+            if name in allowed and name not in value:
+                value[name] = value.pop(key)
+                self.doc.rename((*path, key), (*path, name))
+            else:
+                hint = f" (did you mean '{name}'?)" if name in allowed else _suggest(str(key), allowed)
                 self.add((*path, key), f"unknown key '{key}' in {what}{hint}")
         return True
 
@@ -168,6 +181,13 @@ _KEYS_MEANT = {
     **dict.fromkeys(("points", "criteria", "checklist", "rubric"), "items"),
     **dict.fromkeys(("question_id", "qid"), "question"),
     **dict.fromkeys(("follow_ups", "follow-ups", "followup", "follow_up"), "followups"),
+}
+# ... and in a question file, the rubric written in it
+_QUESTION_KEYS_MEANT = {
+    **_KEYS_MEANT,
+    **dict.fromkeys(("items", "points", "criteria", "checklist", "rubric_items"), "rubric"),
+    **dict.fromkeys(("question", "description", "problem", "statement"), "prompt"),
+    **dict.fromkeys(("name", "question_title"), "title"),
 }
 
 
@@ -263,11 +283,18 @@ def _tidy_item(raw: Any) -> None:
 
 
 def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:
+    q, _, problems = check_question_file(doc)
+    return q, problems
+
+
+def check_question_file(doc: Located) -> tuple[Question | None, Rubric | None, list[Problem]]:
+    """A question file: the question, the rubric written inside it (`rubric:`, if any) and
+    the problems. A problem anywhere in the file leaves both out: the file is one unit."""
     c = _Checker(doc)
     v = doc.value
+    if not c.mapping(v, (), QUESTION_KEYS, "a question file", _QUESTION_KEYS_MEANT):
+        return None, None, c.problems
     _tidy_question(v)
-    if not c.mapping(v, (), QUESTION_KEYS, "a question file"):
-        return None, c.problems
     for key in QUESTION_REQUIRED:
         if key not in v:
             c.add((), f"missing required key '{key}'")
@@ -337,9 +364,10 @@ def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:
         for name, note in reference.items():
             if name in STAGES:
                 c.text(note, ("reference", name), f"reference.{name}")
+    inline = _check_inline_rubric(c, v["rubric"], qid) if "rubric" in v else None
 
     if c.problems:
-        return None, c.problems
+        return None, None, c.problems
     for name in STAGES:
         spec = overrides.get(name) or {}
         stage_specs.append(
@@ -361,7 +389,24 @@ def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:
         reference={k: s.strip() for k, s in (reference or {}).items()},
         source=doc.file,
     )
-    return question, c.problems
+    return question, inline, c.problems
+
+
+def _check_inline_rubric(c: _Checker, value: Any, qid: Any) -> Rubric | None:
+    """A rubric written in its question's file: `rubric:` holding the list of items, or
+    a mapping with `items:` as a rubric file has (its `question:` may be left out)."""
+    path: tuple[Any, ...] = ("rubric",)
+    if isinstance(value, dict):
+        if not c.mapping(value, path, RUBRIC_KEYS, "a rubric"):
+            return None
+        if "question" in value and value["question"] != qid:
+            c.add((*path, "question"), f"the rubric in question '{qid}' names question '{value['question']}'")
+        if "items" not in value:
+            c.add(path, "missing required key 'items'")
+            return None
+        path, value = (*path, "items"), value["items"]
+    items = _check_items(c, value, path, is_common=False)
+    return Rubric(question=str(qid), items=tuple(items), source=c.doc.file) if items else None
 
 
 def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
@@ -382,27 +427,31 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
             c.add(("question",), f"question {qid!r} must be text: put it in quotes")
         elif qid != doc.file.stem:
             c.add(("question",), f"question '{qid}' must equal the file name '{doc.file.stem}'")
-    items_raw = v.get("items")
-    items: list[Item] = []
-    if "items" in v:
-        if not isinstance(items_raw, list) or not items_raw:
-            c.add(("items",), "'items' must be a non-empty list")
-        else:
-            seen: dict[str, int] = {}  # item id -> index of its first use
-            for i, raw in enumerate(items_raw):
-                raw_id = raw.get("id") if isinstance(raw, dict) else None
-                if isinstance(raw_id, str):
-                    if raw_id in seen:
-                        first = doc.line(("items", seen[raw_id], "id"))
-                        c.add(("items", i, "id"), f"duplicate item id '{raw_id}' (first at line {first})")
-                    else:
-                        seen[raw_id] = i
-                item = _check_item(c, raw, ("items", i), is_common)
-                if item is not None:
-                    items.append(item)
+    items = _check_items(c, v["items"], ("items",), is_common) if "items" in v else []
     if c.problems:
         return None, c.problems
     return Rubric(question=str(qid), items=tuple(items), source=doc.file), c.problems
+
+
+def _check_items(c: _Checker, items_raw: Any, path: tuple[Any, ...], is_common: bool) -> list[Item]:
+    """A rubric's items (at `path` in the file): the good ones; the problems go to `c`."""
+    if not isinstance(items_raw, list) or not items_raw:
+        c.add(path, f"'{path[-1]}' must be a non-empty list of rubric items")
+        return []
+    items: list[Item] = []
+    seen: dict[str, int] = {}  # item id -> index of its first use
+    for i, raw in enumerate(items_raw):
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(raw_id, str):
+            if raw_id in seen:
+                first = c.doc.line((*path, seen[raw_id], "id"))
+                c.add((*path, i, "id"), f"duplicate item id '{raw_id}' (first at line {first})")
+            else:
+                seen[raw_id] = i
+        item = _check_item(c, raw, (*path, i), is_common)
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def _only_small_words(phrase: str) -> str | None:
@@ -567,14 +616,20 @@ class QuestionEntry:
     problems: list[Problem]
     broken: str | None = None  # unreadable / not YAML: the one-line reason
     id_line: int = 1
+    rubric: Rubric | None = None  # written in the question's file (never cached)
+    item_lines: dict[tuple[int, str], int] = field(default_factory=dict)  # (item, key) -> its line
 
 
 def _read_question(path: Path) -> QuestionEntry:
     try:
-        doc, (q, probs) = _load_checked(path, check_question)
+        doc, (q, r, probs) = _load_checked(path, check_question_file)
     except BankError as e:
         return QuestionEntry(None, [], broken=str(e))
-    return QuestionEntry(q, probs, id_line=doc.key_line("id"))
+    lines: dict[tuple[int, str], int] = {}
+    if r is not None:  # where the checks made once the bank's common items are known point
+        at = ("rubric", "items") if isinstance(doc.value.get("rubric"), dict) else ("rubric",)
+        lines = {(i, key): doc.line((*at, i, key)) for i in range(len(r.items)) for key in ("id", "replaces")}
+    return QuestionEntry(q, probs, id_line=doc.key_line("id"), rubric=r, item_lines=lines)
 
 
 def _load_checked(path: Path, check: Any) -> tuple[Located, Any]:
@@ -584,7 +639,7 @@ def _load_checked(path: Path, check: Any) -> tuple[Located, Any]:
 
     doc = yamlio.load(path)
     result = check(doc)
-    if result[1] and doc.fast:
+    if result[-1] and doc.fast:
         doc = yamlio.load(path, fast=False)
         result = check(doc)
     return doc, result
@@ -605,11 +660,12 @@ def collect(
     broken: list[str] = []
     origin: dict[str, Path] = {}
     for d in dirs:
+        inline: dict[str, QuestionEntry] = {}  # questions with their rubric in their own file
         for path in _yaml_files(d / "questions"):
             entry = cache.question(path) if cache is not None else None
             if entry is None:
                 entry = _read_question(path)
-                if cache is not None:
+                if cache is not None and entry.rubric is None:
                     cache.store(path, entry)
             if entry.broken:
                 broken.append(entry.broken)
@@ -626,6 +682,8 @@ def collect(
                 continue
             origin[q.id] = path
             bank.questions[q.id] = _with_bank(q, d)
+            if entry.rubric is not None:
+                inline[q.id] = entry
         if not rubrics:
             continue
         # common.yaml first, so each question's items can be checked against it
@@ -639,6 +697,10 @@ def collect(
                 continue
             problems.extend(probs)
             named = doc.value.get("question") if isinstance(doc.value, dict) else None
+            if path.name != COMMON_FILE and named in inline:
+                message = f"question '{named}' has its rubric in {origin[named]} already"
+                problems.append(Problem(path, doc.line(("question",)), message))
+                continue
             if path.name != COMMON_FILE and isinstance(named, str):
                 owner = bank.questions.get(named)
                 exists = any((d / "questions" / f"{named}{ext}").is_file() for ext in (".yaml", ".yml"))
@@ -658,37 +720,56 @@ def collect(
                 bank.common[d] = r.items
                 common_ids = {i.id for i in r.items}
                 continue
-            clashes = [
-                Problem(path, doc.line(("items", i, "id")), f"item id '{it.id}' is also in {COMMON_FILE}")
-                for i, it in enumerate(r.items)
-                if it.id in common_ids
-            ]
-            clashes += _check_replaces(path, doc, r, common_ids)
-            problems.extend(clashes)
-            if not clashes:
-                bank.rubrics[r.question] = r
+            _add_rubric(bank, problems, r, common_ids, partial(_item_line, doc))  # (lines read only if needed)
+        for entry in inline.values():
+            assert entry.rubric is not None
+            _add_rubric(bank, problems, entry.rubric, common_ids, entry.item_lines.__getitem__)
     return bank, problems, broken
 
 
-def _check_replaces(path: Path, doc: Located, r: Rubric, common_ids: set[str]) -> list[Problem]:
+def _item_line(doc: Located, where: tuple[int, str]) -> int:
+    """The line of a rubric file's item's key: where = (item index, key)."""
+    return doc.line(("items", *where))
+
+
+def _add_rubric(
+    bank: Bank, problems: list[Problem], r: Rubric, common_ids: set[str], line: Callable[[tuple[int, str]], int]
+) -> None:
+    """Add a question's rubric to the bank, unless its items clash with its bank's common
+    ones. `line((i, key))`: the line of item i's key in the rubric's file."""
+    path = r.source or Path(r.question)
+    clashes = [
+        Problem(path, line((i, "id")), f"item id '{it.id}' is also in {COMMON_FILE}")
+        for i, it in enumerate(r.items)
+        if it.id in common_ids
+    ]
+    clashes += _check_replaces(path, r, common_ids, line)
+    problems.extend(clashes)
+    if not clashes:
+        bank.rubrics[r.question] = r
+
+
+def _check_replaces(
+    path: Path, r: Rubric, common_ids: set[str], line_of: Callable[[tuple[int, str]], int]
+) -> list[Problem]:
     """Each `replaces` names an item of the bank's common.yaml, and no common item is
     replaced twice (which of the two would stand for it?). In a bank without a common.yaml
     there is nothing to replace: a rubric copied from another bank works as it is."""
     out: list[Problem] = []
     by: dict[str, str] = {}
     for i, it in enumerate(r.items):
-        line = doc.line(("items", i, "replaces"))
+        said: list[str] = []
         for cid in sorted({c for c in it.replaces if it.replaces.count(c) > 1}):
-            out.append(Problem(path, line, f"'{it.id}' lists '{cid}' twice in replaces"))
+            said.append(f"'{it.id}' lists '{cid}' twice in replaces")
         for cid in dict.fromkeys(it.replaces) if common_ids else ():
             if cid not in common_ids:
-                message = f"'{it.id}' replaces '{cid}', which is not an item of {COMMON_FILE}{_suggest(cid, common_ids)}"
-                out.append(Problem(path, line, message))
+                said.append(f"'{it.id}' replaces '{cid}', which is not an item of {COMMON_FILE}{_suggest(cid, common_ids)}")
             elif cid in by:
-                message = f"'{cid}' is replaced by both '{by[cid]}' and '{it.id}': keep one"
-                out.append(Problem(path, line, message))
+                said.append(f"'{cid}' is replaced by both '{by[cid]}' and '{it.id}': keep one")
             else:
                 by[cid] = it.id
+        # (a file read by the fast parser is parsed again for its lines: only when needed)
+        out += [Problem(path, line_of((i, "replaces")), message) for message in said]
     return out
 
 
@@ -762,8 +843,11 @@ def validate(paths_: Sequence[Path] | None) -> Validation:
     bank, problems, broken = collect(dirs)
     notes: list[str] = []
     for q in bank.questions.values():
-        if q.bank is None or q.source is None or any(
-            (q.bank / "rubrics" / f"{q.id}{ext}").is_file() for ext in (".yaml", ".yml")
+        if (
+            q.bank is None
+            or q.source is None
+            or q.id in bank.rubrics  # (a rubric in the question's own file)
+            or any((q.bank / "rubrics" / f"{q.id}{ext}").is_file() for ext in (".yaml", ".yml"))
         ):
             continue
         if q.bank not in bank.common:

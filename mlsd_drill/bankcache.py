@@ -18,7 +18,7 @@ from mlsd_drill import __version__, paths
 from mlsd_drill.bank import QuestionEntry
 from mlsd_drill.model import Followup, Problem, Question, StageSpec
 
-CACHE_FORMAT = 3  # 2: questions read leniently (case, stage synonyms, quoted numbers); 3: stage names of several words
+CACHE_FORMAT = 4  # 2: questions read leniently (case, stage synonyms, quoted numbers); 3: stage names of several words; 4: rubrics in question files
 
 
 def _stamp(path: Path) -> list[int] | None:

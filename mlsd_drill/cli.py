@@ -466,7 +466,7 @@ def bank_validate(
             f" ({n_files} bank file{'' if n_files == 1 else 's'} read)\n"
         )
         raise typer.Exit(int(ExitCode.PROBLEMS))
-    sys.stderr.write(f"ok: {n_files} files, no problems\n")
+    sys.stderr.write(f"ok: {n_files} file{'' if n_files == 1 else 's'}, no problems\n")
 
 
 @bank_app.command("schema")

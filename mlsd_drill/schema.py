@@ -57,18 +57,23 @@ def question_schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "properties": {s: _TEXT for s in STAGES},
             },
+            "rubric": {
+                "description": "the question's rubric, in its own file: its items, or a rubric file's mapping",
+                "anyOf": [
+                    _items(),
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["items"],
+                        "properties": {"question": {"type": "string", "pattern": SLUG}, "items": _items()},
+                    },
+                ],
+            },
         },
     }
 
 
 def rubric_schema() -> dict[str, Any]:
-    # a bare number is refused by the loader (YAML reads 010 as 8): the schema says so too
-    phrase: dict[str, Any] = {"type": "string", "minLength": 1}
-    signals: dict[str, Any] = {
-        "type": "array",
-        "minItems": 1,
-        "items": {"anyOf": [phrase, {"type": "array", "minItems": 1, "items": phrase}]},
-    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://mlsd-drill.dev/schema/rubric-v1.json",
@@ -82,36 +87,48 @@ def rubric_schema() -> dict[str, Any]:
                 "description": 'the question id, or "*" in rubrics/common.yaml',
                 "anyOf": [{"pattern": SLUG}, {"const": "*"}],
             },
-            "items": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
+            "items": _items(),
+        },
+    }
+
+
+def _items() -> dict[str, Any]:
+    """A rubric's list of items."""
+    # a bare number is refused by the loader (YAML reads 010 as 8): the schema says so too
+    phrase: dict[str, Any] = {"type": "string", "minLength": 1}
+    signals: dict[str, Any] = {
+        "type": "array",
+        "minItems": 1,
+        "items": {"anyOf": [phrase, {"type": "array", "minItems": 1, "items": phrase}]},
+    }
+    return {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id", "stage", "text", "why"],
+            "anyOf": [{"required": ["signals"]}, {"required": ["parts"]}],
+            "properties": {
+                "id": {"type": "string", "pattern": SLUG},
+                "stage": {"enum": list(STAGES)},
+                "text": _TEXT,
+                "weight": {"enum": [1, 2, 3], "default": 1},
+                "level": {"enum": list(LEVELS), "default": "mid"},
+                "signals": signals,
+                "parts": {
+                    "description": "a point made of parts: credited when every part is found (or a signal)",
                     "type": "object",
-                    "additionalProperties": False,
-                    "required": ["id", "stage", "text", "why"],
-                    "anyOf": [{"required": ["signals"]}, {"required": ["parts"]}],
-                    "properties": {
-                        "id": {"type": "string", "pattern": SLUG},
-                        "stage": {"enum": list(STAGES)},
-                        "text": _TEXT,
-                        "weight": {"enum": [1, 2, 3], "default": 1},
-                        "level": {"enum": list(LEVELS), "default": "mid"},
-                        "signals": signals,
-                        "parts": {
-                            "description": "a point made of parts: credited when every part is found (or a signal)",
-                            "type": "object",
-                            "minProperties": 2,
-                            "additionalProperties": signals,
-                        },
-                        "why": _TEXT,
-                        "replaces": {
-                            "description": "common.yaml items this item stands for: they are left out of this question's rubric",
-                            "anyOf": [
-                                {"type": "string", "pattern": SLUG},
-                                {"type": "array", "items": {"type": "string", "pattern": SLUG}},
-                            ],
-                        },
-                    },
+                    "minProperties": 2,
+                    "additionalProperties": signals,
+                },
+                "why": _TEXT,
+                "replaces": {
+                    "description": "common.yaml items this item stands for: they are left out of this question's rubric",
+                    "anyOf": [
+                        {"type": "string", "pattern": SLUG},
+                        {"type": "array", "items": {"type": "string", "pattern": SLUG}},
+                    ],
                 },
             },
         },

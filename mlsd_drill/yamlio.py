@@ -46,6 +46,12 @@ class Located:
             return self.text.count("\n", 0, m.start()) + 1 if m else 1
         return self.line((key,))
 
+    def rename(self, old: PathKey, new: PathKey) -> None:
+        """A key renamed in `value` (read as the key it plainly means): its lines follow it."""
+        n = len(old)
+        for p in [p for p in self.lines if p[:n] == old]:
+            self.lines[new + p[n:]] = self.lines[p]
+
     def line(self, path: PathKey) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
         if self.fast and not self.lines and self.text is not None:
@@ -143,7 +149,8 @@ def _agrees_with_pyyaml(value: Any, text: str) -> bool:
         v = stack.pop()
         t = type(v)
         if t is str:
-            if v and (len(v) <= 5 or v[0] in _NUMBERISH) and v not in strings_seen:
+            # ("*" matches a resolver too, but it can only have been quoted: a plain one is an alias)
+            if v and (len(v) <= 5 or v[0] in _NUMBERISH) and v not in strings_seen and v != "*":
                 strings_seen.add(v)
                 for _tag, pattern in resolvers.get(v[0], ()):
                     if pattern.match(v):

@@ -32,6 +32,13 @@ def test_bundled_bank_matches_json_schema(bundled: Path) -> None:
         jsonschema.validate(yaml.safe_load(p.read_text()), question_schema())
     for p in sorted((bundled / "rubrics").glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(p.read_text()), rubric_schema())
+    # a question file may hold its rubric: as a list of items, or as a rubric file has it
+    q = yaml.safe_load((bundled / "questions" / "fraud-detection.yaml").read_text())
+    r = yaml.safe_load((bundled / "rubrics" / "fraud-detection.yaml").read_text())
+    jsonschema.validate({**q, "rubric": r["items"]}, question_schema())
+    jsonschema.validate({**q, "rubric": r}, question_schema())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**q, "rubric": {"items": r["items"], "colour": "blue"}}, question_schema())
 
 
 def test_mini_bank_loads_with_defaults(mini_bank: Path) -> None:
@@ -149,20 +156,80 @@ def test_a_bank_in_another_style_reads_as_meant(mini_bank: Path) -> None:
     problems = bank.validate([mini_bank]).problems
     assert any("unknown stage 'Serving & Monitoring'; stages are clarify, data" in p for p in problems)
     assert any("unknown stage 'Metrics'" in p for p in problems)
-    # a key another tool uses for one of the format's own is named as that key
+    # a key another tool uses for one of the format's own ("keywords", "Signals") is read as it
     _write(
         mini_bank,
         "rubrics/churn.yml",
-        "question: churn\nitems:\n  - {id: a, stage: data, description: t, rationale: w, keywords: [x]}\n",
+        "question: churn\ncriteria:\n  - {ID: a, stage: data, description: t, rationale: w, keywords: [churn window]}\n",
     )
-    _write(mini_bank, "rubrics/toy-ranker.yaml", "question: toy-ranker\npoints: []\n")
-    problems = "\n".join(bank.validate([mini_bank]).problems)
-    for key, meant in (("points", "items"), ("description", "text"), ("rationale", "why"), ("keywords", "signals")):
-        assert f"unknown key '{key}'" in problems and f"did you mean '{meant}'?" in problems, key
+    assert bank.validate([mini_bank]).problems == []
+    it = bank.load([mini_bank]).rubric_for("churn").items[0]
+    assert (it.id, it.text, it.why, it.signals) == ("a", "t", "w", (("churn window",),))
+    # ... and a problem in it is still reported at its own line
+    _write(mini_bank, "rubrics/churn.yml", "question: churn\nitems:\n  - id: a\n    stage: data\n    text: t\n"
+           "    why: w\n    keywords: []\n")
+    assert any("churn.yml:7: 'signals' must be" in p for p in bank.validate([mini_bank]).problems)
+    # ... unless the format's own key is there too: then it is named, not guessed at
+    _write(mini_bank, "rubrics/churn.yml", "question: churn\nitems:\n"
+           "  - {id: a, stage: data, text: t, why: w, signals: [x], keywords: [y]}\n")
+    problems = bank.validate([mini_bank]).problems
+    assert any("unknown key 'keywords' in a rubric item (did you mean 'signals'?)" in p for p in problems)
     # ... but a clash is still a problem, not a guess
     _write(mini_bank, "questions/churn.yml", "id: churn\ntitle: C\nprompt: P\ntags: []\ndifficulty: easy\n"
            "stages:\n  serve: {minutes: 3}\n  serving: {minutes: 8}\n")
     assert any("unknown key 'serving'" in p for p in bank.validate([mini_bank]).problems)
+
+
+_INLINE = (
+    "id: churn\ntitle: Design churn prediction\nprompt: Predict who cancels.\ntags: [tabular]\ndifficulty: medium\n"
+    "rubric:\n"
+    "  - id: window\n    stage: Requirements\n    text: Defines the churn window\n"
+    "    keywords: [churn window, cancel within <number> days]\n    why: The label depends on it.\n"
+    "  - id: leakage\n    stage: Feature Engineering\n    text: Avoids leakage\n"
+    "    signals: [leakage, point in time]\n    why: Offline metrics lie otherwise.\n"
+)
+
+
+def test_a_rubric_written_in_its_question_file(mini_bank: Path) -> None:
+    """One file per case study, its rubric inside it: a style many banks are written in."""
+    _write(mini_bank, "questions/churn.yaml", _INLINE)
+    v = bank.validate([mini_bank])
+    assert v.problems == [] and not any("churn" in n for n in v.notes)
+    rubric = bank.load([mini_bank]).rubric_for("churn")
+    assert [(it.id, it.stage) for it in rubric.items] == [("window", "clarify"), ("leakage", "data")]
+    answer = "## Clarify\nChurn = no renewal, cancel within 30 days.\n## Data\nNo post-cancel features: leakage.\n"
+    (mini_bank / "a.md").write_text(answer)
+    result = runner.invoke(app, ["score", "--bank", str(mini_bank), "churn", str(mini_bank / "a.md"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert {i["id"]: i["hit"] for i in json.loads(result.stdout)["items"]} == {"window": True, "leakage": True}
+    # ... or as a rubric file has it, under `items:`
+    _write(mini_bank, "questions/churn.yaml", _INLINE.replace("rubric:\n", "rubric:\n question: churn\n items:\n"))
+    assert bank.validate([mini_bank]).problems == []
+    assert len(bank.load([mini_bank]).rubric_for("churn").items) == 2
+
+
+def test_a_rubric_in_the_question_file_is_checked_as_a_rubric_file_is(mini_bank: Path) -> None:
+    # a problem in it is reported at its line, and the file (one unit) is skipped in use
+    _write(mini_bank, "questions/churn.yaml", _INLINE.replace("    why: Offline metrics lie otherwise.\n", ""))
+    assert any("churn.yaml:12: rubric item is missing 'why'" in p for p in bank.validate([mini_bank]).problems)
+    b = bank.load([mini_bank])
+    assert "churn" not in b.questions and any("churn.yaml:12" in w for w in b.warnings)
+    # two rubrics for one question: the second is named
+    _write(mini_bank, "questions/churn.yaml", _INLINE)
+    _write(mini_bank, "rubrics/churn.yaml", "question: churn\nitems:\n  - {id: a, stage: data, text: t, why: w, signals: x}\n")
+    problems = bank.validate([mini_bank]).problems
+    assert any("rubrics/churn.yaml:1: question 'churn' has its rubric in" in p and "questions/churn.yaml already" in p for p in problems)
+    (mini_bank / "rubrics/churn.yaml").unlink()
+    # its items meet the bank's common.yaml as a rubric file's do
+    _write(mini_bank, "rubrics/common.yaml", 'question: "*"\nitems:\n  - {id: leakage, stage: data, text: t, why: w, signals: [x]}\n'
+           "  - {id: c-base, stage: model, text: t, why: w, signals: [baseline]}\n")
+    assert any("churn.yaml:12: item id 'leakage' is also in common.yaml" in p for p in bank.validate([mini_bank]).problems)
+    _write(mini_bank, "questions/churn.yaml", _INLINE.replace("id: leakage", "id: leaks").replace("  - id: window\n", "  - id: window\n    replaces: c-bse\n"))
+    problems = bank.validate([mini_bank]).problems
+    assert any("churn.yaml:8: 'window' replaces 'c-bse', which is not an item of common.yaml (did you mean 'c-base'?)" in p for p in problems), problems
+    # `mlsd list` reads it too (question files are cached: an edit is seen at once)
+    result = runner.invoke(app, ["list", "--bank", str(mini_bank)])
+    assert "churn" in result.stdout
 
 
 def test_duplicate_question_ids_across_banks(mini_bank: Path, tmp_path: Path) -> None:
@@ -272,6 +339,28 @@ def test_generated_thousand_question_bank_loads(tmp_path: Path) -> None:
     root = generate(tmp_path / "big", 1000)
     b = bank.load([root])
     assert len(b.questions) == 1000 and not b.warnings
+
+
+def test_a_clean_bank_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines are only wanted for problems: a bank without any is never parsed a second
+    time by PyYAML to find them (which made loading four times slower)."""
+    pytest.importorskip("yaml_rs")
+    from benchmarks.gen_bank import generate
+    from mlsd_drill import yamlio
+
+    root = generate(tmp_path / "gen", 20)
+    _write(root, "rubrics/common.yaml", 'question: "*"\nitems:\n  - {id: c-base, stage: model, text: t, why: w, signals: [baseline]}\n')
+    r = root / "rubrics" / "gen-question-00003.yaml"
+    r.write_text(r.read_text().replace("items:\n  - id: ", "items:\n  - replaces: c-base\n    id: ", 1))
+    parsed: list[Path] = []
+    real = yamlio.loads
+    monkeypatch.setattr(yamlio, "loads", lambda text, file, *a, **k: parsed.append(file) or real(text, file, *a, **k))
+    v = bank.validate([root])
+    assert v.problems == [] and parsed == []
+    assert bank.load([root]).rubric_for("gen-question-00003").replaced == ("c-base",)
+    # ... and a problem still gets its line
+    r.write_text(r.read_text().replace("replaces: c-base", "replaces: c-bsae"))
+    assert any("gen-question-00003.yaml:3: 'item-clarify-0'" in p and "replaces 'c-bsae'" in p for p in bank.validate([root]).problems)
 
 
 def test_empty_alternative_is_a_problem(mini_bank: Path) -> None:
