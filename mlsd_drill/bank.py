@@ -49,7 +49,7 @@ STAGE_KEYS = {"minutes", "prompt", "hints"}
 FOLLOWUP_KEYS = {"stage", "ask"}
 RUBRIC_KEYS = {"question", "items"}
 ITEM_KEYS = {"id", "stage", "text", "weight", "level", "signals", "parts", "why", "replaces"}
-ITEM_REQUIRED = ("id", "stage", "text", "signals", "why")
+ITEM_REQUIRED = ("stage", "text", "signals", "why")  # an id left out is made from the text
 COMMON_FILE = "common.yaml"
 
 
@@ -80,12 +80,21 @@ def resolve_bank_dirs(given: Sequence[Path] | None) -> list[Path]:
             raise BankError(f"{d}: is a file; a bank is a folder holding questions/ and rubrics/")
         if not d.is_dir():
             raise BankError(f"{d}: no such bank folder")
-        if not (d / "questions").is_dir():
-            raise BankError(f"{d}: not a bank (a bank folder holds questions/ and rubrics/)")
+        if not (d / "questions").is_dir() and not _yaml_files(d):
+            raise BankError(
+                f"{d}: not a bank (a bank folder holds questions/ and rubrics/, or question files with their rubrics)"
+            )
         resolved = d.resolve()
         if resolved not in out:
             out.append(resolved)
     return out
+
+
+def questions_dir(bank_dir: Path) -> Path:
+    """Where a bank's question files are: its questions/ folder, or, in a bank without one,
+    the bank folder itself (a folder of question files, each with its rubric inside)."""
+    folder = bank_dir / "questions"
+    return folder if folder.is_dir() else bank_dir
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -440,15 +449,19 @@ def _check_items(c: _Checker, items_raw: Any, path: tuple[Any, ...], is_common: 
         return []
     items: list[Item] = []
     seen: dict[str, int] = {}  # item id -> index of its first use
+    # ids written out, which one made for an item without any must not take
+    taken = {
+        str(v) for raw in items_raw if isinstance(raw, dict) for k, v in raw.items() if str(k).strip().lower() == "id"
+    }
     for i, raw in enumerate(items_raw):
+        item = _check_item(c, raw, (*path, i), is_common, taken)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(raw_id, str):
             if raw_id in seen:
                 first = c.doc.line((*path, seen[raw_id], "id"))
                 c.add((*path, i, "id"), f"duplicate item id '{raw_id}' (first at line {first})")
-            else:
-                seen[raw_id] = i
-        item = _check_item(c, raw, (*path, i), is_common)
+                continue
+            seen[raw_id] = i
         if item is not None:
             items.append(item)
     return items
@@ -545,10 +558,29 @@ def _check_signals(c: _Checker, sig_raw: Any, path: tuple[Any, ...]) -> list[Sig
     return signals
 
 
-def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool) -> Item | None:
+def _item_id(text: str, taken: set[str]) -> str:
+    """An id for an item written without one, made from its text ("Names a latency budget"
+    is `names-a-latency-budget`) and unlike the ids in `taken`. History keeps track of an
+    item by its id: one written out survives edits to the text."""
+    base = "-".join(re.findall(r"[a-z0-9]+", text.lower())[:6]) or "item"
+    iid, k = base, 1
+    while iid in taken:
+        k += 1
+        iid = f"{base}-{k}"
+    return iid
+
+
+def _check_item(
+    c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool, taken: set[str] | None = None
+) -> Item | None:
+    """One rubric item (`taken`: the ids in its list, for one made for it to avoid)."""
     if not c.mapping(raw, path, ITEM_KEYS, "a rubric item"):
         return None
     _tidy_item(raw)
+    if "id" not in raw and isinstance(raw.get("text"), str):
+        raw["id"] = _item_id(raw["text"], taken if taken is not None else set())
+        if taken is not None:
+            taken.add(raw["id"])
     before = len(c.problems)
     for key in ITEM_REQUIRED:
         if key not in raw and not (key == "signals" and "parts" in raw):
@@ -661,7 +693,7 @@ def collect(
     origin: dict[str, Path] = {}
     for d in dirs:
         inline: dict[str, QuestionEntry] = {}  # questions with their rubric in their own file
-        for path in _yaml_files(d / "questions"):
+        for path in _yaml_files(questions_dir(d)):
             entry = cache.question(path) if cache is not None else None
             if entry is None:
                 entry = _read_question(path)
@@ -703,7 +735,7 @@ def collect(
                 continue
             if path.name != COMMON_FILE and isinstance(named, str):
                 owner = bank.questions.get(named)
-                exists = any((d / "questions" / f"{named}{ext}").is_file() for ext in (".yaml", ".yml"))
+                exists = any((questions_dir(d) / f"{named}{ext}").is_file() for ext in (".yaml", ".yml"))
                 if (owner is None and not exists) or (owner is not None and owner.bank != d):
                     where = "this bank" if owner is None else f"this bank (it is in {owner.bank})"
                     problems.append(
@@ -852,7 +884,9 @@ def validate(paths_: Sequence[Path] | None) -> Validation:
             continue
         if q.bank not in bank.common:
             # no rubric file and no common items: nothing to score against
-            problems.append(Problem(q.source, 1, f"no rubric: write rubrics/{q.id}.yaml in {q.bank}"))
+            problems.append(
+                Problem(q.source, 1, f"no rubric: add one under 'rubric:', or write rubrics/{q.id}.yaml in {q.bank}")
+            )
         else:
             n = len(bank.common[q.bank])
             notes.append(
@@ -861,15 +895,16 @@ def validate(paths_: Sequence[Path] | None) -> Validation:
             )
     notes += _author_notes(bank)
     for d in dirs:
-        for folder in (d / "questions", d / "rubrics"):
+        for folder in (questions_dir(d), d / "rubrics"):
             for p in sorted(folder.iterdir()) if folder.is_dir() else ():
-                # what an author put in the bank but the loader passes over
-                if p.is_dir():
+                # what an author put in the bank but the loader passes over (a folder of
+                # question files may hold anything else besides)
+                if p.is_dir() and folder != d:
                     problems.append(Problem(p, 0, "folders inside a bank's questions/ and rubrics/ are not read"))
                 elif p.suffix.lower() in (".yaml", ".yml") and p.suffix not in (".yaml", ".yml"):
                     problems.append(Problem(p, 0, f"not read: name it {p.stem}{p.suffix.lower()}"))
                 elif p.is_symlink() and not p.exists():
                     problems.append(Problem(p, 0, "a link to nothing"))
-    n_files = sum(len(_yaml_files(d / "questions")) + len(_yaml_files(d / "rubrics")) for d in dirs)
+    n_files = sum(len(_yaml_files(questions_dir(d))) + len(_yaml_files(d / "rubrics")) for d in dirs)
     lines = sorted(broken) + [str(p) for p in sorted(problems, key=lambda p: (str(p.file), p.line))]
     return Validation(n_files, lines, sorted(notes))

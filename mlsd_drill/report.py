@@ -762,17 +762,21 @@ def stats_view(s: Any) -> list[RenderableType]:
         )
     out += [Text(""), Text("Score trend, oldest → newest (self-scores; scored files: the scorer's)", style="italic"), t]
 
-    if s.stage_avg:
-        weakest = sorted(s.stage_avg.items(), key=lambda kv: kv[1])[:2]
-        out.append(Text(""))
+    # a stage or tag at 100% is no weakness, however few there are
+    weakest = sorted(((k, v) for k, v in s.stage_avg.items() if round(v) < 100), key=lambda kv: kv[1])[:2]
+    out.append(Text(""))
+    if weakest:
         out.append(
             Hanging(
                 Text("Weakest stages: ", style="bold"),
                 Text(", ".join(f"{STAGE_TITLES[k].lower()} ({v:.0f}%)" for k, v in weakest)),
             )
         )
-    if s.tag_avg:
-        tags = ", ".join(f"{clean(k)} ({v[0]:.0f}%, {v[1]}×)" for k, v in list(s.tag_avg.items())[:3])
+    elif s.stage_avg:
+        out.append(Text("Every stage practised is at 100% so far.", style="bold"))
+    weak_tags = [(k, v) for k, v in s.tag_avg.items() if round(v[0]) < 100][:3]
+    if weak_tags:
+        tags = ", ".join(f"{clean(k)} ({v[0]:.0f}%, {v[1]}×)" for k, v in weak_tags)
         out.append(Hanging(Text("Weakest tags: ", style="bold"), Text(tags)))
     if s.missed_items:
         out.append(Text("\nMissed most often", style="bold"))

@@ -107,10 +107,10 @@ def _items() -> dict[str, Any]:
         "items": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["id", "stage", "text", "why"],
+            "required": ["stage", "text", "why"],
             "anyOf": [{"required": ["signals"]}, {"required": ["parts"]}],
             "properties": {
-                "id": {"type": "string", "pattern": SLUG},
+                "id": {"type": "string", "pattern": SLUG, "description": "made from the text when left out"},
                 "stage": {"enum": list(STAGES)},
                 "text": _TEXT,
                 "weight": {"enum": [1, 2, 3], "default": 1},

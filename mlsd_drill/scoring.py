@@ -189,8 +189,9 @@ class Compiled:
     deletes: dict[str, set[str]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # typo target form -> signal stem
     heads: set[str] = field(default_factory=set)  # every proper prefix of a signal stem
-    # word -> the signal stems it counts as, and its forms that can begin a compound
-    word_targets: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # word -> the signal stems it counts as, its forms that can begin a compound, and
+    # whether it is a number in digits (which may begin a range, "100-150 ms")
+    word_targets: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
     fuzzy_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # two words written as one -> its stem, when that is a signal stem (else "")
@@ -411,6 +412,7 @@ class _Index(dict[str, dict[int, dict[int, tuple[int, ...]]]]):
         return bits
 
 _ONE = (1,)
+_RANGE = (1, 2)
 
 
 def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
@@ -429,7 +431,15 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                 got = read[w] = _read_word(c, w, st, figures)
             if got is _NOTHING:
                 continue  # a word in no signal
-            targets, firsts = got
+            targets, firsts, digits = got
+            span: tuple[int, ...] = _ONE
+            if (  # a range, "100-150 ms", is said of each end: its first number spans it
+                digits
+                and p < last
+                and words[p + 1].isdecimal()
+                and sent.clause[sent.content[p]] == sent.clause[sent.content[p + 1]]
+            ):
+                span = _RANGE
             for t in targets:  # distinct stems: each stands at most once at (si, p)
                 if t == NUMBER:  # a figure, "50 k" or "thirty thousand", stands at its first word
                     if p == 0 or not numberish(words[p - 1]):
@@ -439,13 +449,13 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
                     continue
                 at = index.get(t)
                 if at is None:
-                    index[t] = {si: {p: _ONE}}
+                    index[t] = {si: {p: span}}
                 else:
                     row = at.get(si)
                     if row is None:
-                        at[si] = {p: _ONE}
+                        at[si] = {p: span}
                     else:
-                        row[p] = _ONE
+                        row[p] = span
             # two words written for one ("fall back" for "fallback"); a hedge ends none
             # ("label definitely" is no "labeldefinit(ion)"), nor does punctuation between
             # them ("no protection - control" is no "protectcontrol")
@@ -469,7 +479,7 @@ def _build_index(c: Compiled, sentences: list[Sentence]) -> _Index:
     return index
 
 
-def _read_word(c: Compiled, w: str, st: str, figures: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _read_word(c: Compiled, w: str, st: str, figures: bool) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """What an answer's word can stand for: the signal stems it counts as (itself, the
     word it is a typo of, a figure), and the forms of it that can start two words
     written as one - only words that begin some signal stem can, and an inflected
@@ -478,10 +488,10 @@ def _read_word(c: Compiled, w: str, st: str, figures: bool) -> tuple[tuple[str, 
     if figures and numberish(w):
         targets += (NUMBER,)
     firsts = tuple(f for f in ((w, st) if st != w else (w,)) if f in c.heads)
-    return (targets, firsts) if targets or firsts else _NOTHING
+    return (targets, firsts, w.isdecimal()) if targets or firsts else _NOTHING
 
 
-_NOTHING: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+_NOTHING: tuple[tuple[str, ...], tuple[str, ...], bool] = ((), (), False)
 
 
 def _shared_sentences(index: _Index, variant: Variant) -> list[int] | None:
@@ -998,8 +1008,10 @@ def summarise(
     for lv in LEVELS:
         w = [r for r in results if r.item.level == lv]
         tw = sum(r.item.weight for r in w)
-        share = sum(r.item.weight for r in w if r.hit) / tw if tw else 1.0
-        met = below_met and share >= LEVEL_THRESHOLDS[lv] and total > 0
+        if not tw:  # a rubric without staff items cannot say an answer meets the staff bar
+            levels[lv] = False
+            continue
+        met = below_met and sum(r.item.weight for r in w if r.hit) / tw >= LEVEL_THRESHOLDS[lv]
         levels[lv] = met
         below_met = met
     return ScoreResult(

@@ -208,6 +208,31 @@ def test_a_rubric_written_in_its_question_file(mini_bank: Path) -> None:
     assert len(bank.load([mini_bank]).rubric_for("churn").items) == 2
 
 
+def test_a_folder_of_question_files_is_a_bank(tmp_path: Path) -> None:
+    """One file per case study, rubric inside, all in one folder: no questions/ needed.
+    Items written without ids get theirs from their text."""
+    folder = tmp_path / "my-cases"
+    _write(folder, "churn.yaml", _INLINE.replace("  - id: window\n", "  - ID: window\n").replace("  - id: leakage\n    stage", "  - stage"))
+    _write(folder, "notes.txt", "not a bank file")
+    _write(folder, "drafts/old.yaml", "anything: at all\n")  # a folder of one's own is passed over
+    v = bank.validate([folder])
+    assert v.problems == [] and v.files == 1
+    rubric = bank.load([folder]).rubric_for("churn")
+    assert [it.id for it in rubric.items] == ["window", "avoids-leakage"]
+    result = runner.invoke(app, ["list", "--bank", str(folder)])
+    assert result.exit_code == 0 and "churn" in result.stdout
+    # ids made from the text never clash, with each other or with one written out
+    _write(folder, "churn.yaml", _INLINE.replace("  - id: window\n", "  - id: avoids-leakage\n").replace(
+        "  - id: leakage\n    stage", "  - stage") + "  - {stage: data, text: Avoids leakage, why: w, signals: [x]}\n")
+    assert [it.id for it in bank.load([folder]).rubric_for("churn").items] == [
+        "avoids-leakage", "avoids-leakage-2", "avoids-leakage-3"
+    ]
+    # a folder with neither question files nor questions/ is still no bank
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BankError, match="not a bank"):
+        bank.validate([tmp_path / "empty"])
+
+
 def test_a_rubric_in_the_question_file_is_checked_as_a_rubric_file_is(mini_bank: Path) -> None:
     # a problem in it is reported at its line, and the file (one unit) is skipped in use
     _write(mini_bank, "questions/churn.yaml", _INLINE.replace("    why: Offline metrics lie otherwise.\n", ""))
@@ -418,7 +443,7 @@ def test_a_question_without_a_rubric(mini_bank: Path, tmp_path: Path) -> None:
     """validate names it; score and drill refuse it with one line, not a 0% result."""
     (mini_bank / "rubrics" / "toy-ranker.yaml").unlink()
     problems = bank.validate([mini_bank]).problems
-    assert any("toy-ranker.yaml:1: no rubric: write rubrics/toy-ranker.yaml" in p for p in problems)
+    assert any("toy-ranker.yaml:1: no rubric: add one under 'rubric:', or write rubrics/toy-ranker.yaml" in p for p in problems)
     answer = tmp_path / "a.md"
     answer.write_text("## Model\nNDCG.")
     result = runner.invoke(app, ["score", "--bank", str(mini_bank), "toy-ranker", str(answer)])

@@ -255,6 +255,20 @@ def test_stats(home: Path) -> None:
     assert s.streak == 3 and s.best_streak == 3
 
 
+@pytest.mark.parametrize("serve", [90.0, 100.0])
+def test_stats_calls_no_stage_at_100_percent_weak(home: Path, serve: float) -> None:
+    perfect = record("perfect", score=100, tags=["maps"], missed=())
+    for st in perfect.stages:
+        st["self_pct"] = serve if st["stage"] == "serve" else 100.0
+    with History() as h:
+        h.add_session(perfect)
+    out = " ".join(runner.invoke(app, ["stats"], env={"COLUMNS": "100"}).stdout.split())
+    if serve < 100:
+        assert "Weakest stages: serving (90%)" in out  # the one weakness, alone
+    else:
+        assert "Weakest stages" not in out and "Every stage practised is at 100% so far." in out
+        assert "Weakest tags" not in out
+
 def test_stats_compares_drills_of_any_length_and_counts_strict_cut_offs(home: Path) -> None:
     long, short = record("long"), record("short", qid="eta-prediction", missed=("a", "b"))
     for st in short.stages:  # a five-minute strict drill: every stage 60 s, the data stage cut off

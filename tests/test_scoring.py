@@ -184,6 +184,15 @@ def test_figures_in_any_script_and_of_any_length_are_read_without_error() -> Non
     assert hits(f"1{'7' * 5000} events a day.", r)["scale"]  # longer than int() reads
 
 
+def test_a_range_is_said_of_each_end() -> None:
+    """"~100-150ms" gives a latency of 100 ms as much as one of 150 ms; a list does not."""
+    r = rubric(item("low", "100 ms"), item("high", "150 ms"), item("at10", "recall at 10"))
+    assert hits("I'd assume ~100-150ms server-side.", r) == {"low": True, "high": True, "at10": False}
+    assert hits("Latency 100 to 150 ms.", r) == {"low": True, "high": True, "at10": False}
+    assert hits("Recall at 10-20 for the first pass.", r)["at10"]
+    assert hits("Timeouts: 100, 150 ms.", r) == {"low": False, "high": True, "at10": False}
+
+
 def test_a_count_a_day_is_a_rate_but_under_a_second_is_a_duration() -> None:
     r = rubric(item("rate", "requests per second"), item("sec", "per second"), item("month", "<number> per month"))
     assert hits("About 5k requests a second.", r) == {"rate": True, "sec": True, "month": False}
@@ -574,6 +583,13 @@ def test_weighted_percentages_and_levels() -> None:
     assert res.levels == {"mid": True, "senior": True, "staff": False}
     assert res.level == "senior"
     assert [m.item.id for m in res.missed] == ["b", "d"]
+    # a level the rubric has no items for is not met: nothing was asked of it
+    mid_only = rubric(item("a", "alpha"), item("b", "bravo"))
+    full = score(Answer((Section("clarify", "alpha and bravo"),)), mid_only)
+    assert full.levels == {"mid": True, "senior": False, "staff": False} and full.level == "mid"
+    # ... nor does it stand in the way of the levels above it
+    no_senior = rubric(item("a", "alpha"), item("d", "delta", level="staff"))
+    assert score(Answer((Section("clarify", "alpha, delta"),)), no_senior).level == "staff"
 
 
 def test_empty_answer_scores_zero() -> None:
