@@ -184,9 +184,15 @@ def _kind(value: Any) -> str:
 
 # Keys other tools and other authors use for the format's own, named in the problem.
 _KEYS_MEANT = {
-    **dict.fromkeys(("keywords", "phrases", "patterns", "terms", "matches", "cues"), "signals"),
-    **dict.fromkeys(("description", "point", "criterion", "name"), "text"),
+    **dict.fromkeys(
+        ("keywords", "phrases", "patterns", "terms", "matches", "cues", "signal", "keyword", "look_for", "listen_for"),
+        "signals",
+    ),
+    **dict.fromkeys(("description", "point", "criterion", "name", "check", "idea", "summary"), "text"),
     **dict.fromkeys(("rationale", "reason", "explanation", "why_it_matters"), "why"),
+    **dict.fromkeys(("phase", "section"), "stage"),
+    **dict.fromkeys(("importance", "priority"), "weight"),
+    **dict.fromkeys(("seniority", "expected_from", "min_level", "minimum_level"), "level"),
     **dict.fromkeys(("points", "criteria", "checklist", "rubric"), "items"),
     **dict.fromkeys(("question_id", "qid"), "question"),
     **dict.fromkeys(("follow_ups", "follow-ups", "followup", "follow_up"), "followups"),
@@ -195,8 +201,21 @@ _KEYS_MEANT = {
 _QUESTION_KEYS_MEANT = {
     **_KEYS_MEANT,
     **dict.fromkeys(("items", "points", "criteria", "checklist", "rubric_items"), "rubric"),
-    **dict.fromkeys(("question", "description", "problem", "statement"), "prompt"),
+    **dict.fromkeys(("question", "description", "problem", "statement", "scenario", "interviewer_prompt"), "prompt"),
     **dict.fromkeys(("name", "question_title"), "title"),
+    **dict.fromkeys(("topics", "tag", "labels"), "tags"),
+}
+# Values other authors write for the format's own, as words: what they plainly mean.
+_WEIGHT_WORDS = {"low": 1, "medium": 2, "med": 2, "high": 3}
+_LEVEL_WORDS = {
+    **dict.fromkeys(("junior", "entry", "intermediate", "mid-level", "midlevel", "l4", "e4"), "mid"),
+    **dict.fromkeys(("l5", "e5"), "senior"),
+    **dict.fromkeys(("l6", "e6", "principal"), "staff"),
+}
+_DIFFICULTY_WORDS = {
+    **dict.fromkeys(("beginner", "simple"), "easy"),
+    **dict.fromkeys(("intermediate", "moderate"), "medium"),
+    **dict.fromkeys(("advanced", "difficult"), "hard"),
 }
 
 
@@ -236,9 +255,21 @@ def _as_stage(value: Any) -> Any:
     return stages.pop() if len(stages) == 1 else value
 
 
-def _as_word(value: Any) -> Any:
-    """"Medium" and "Senior " read as "medium" and "senior"."""
-    return value.strip().lower() if isinstance(value, str) else value
+def _as_word(value: Any, meant: dict[str, Any] | None = None) -> Any:
+    """"Medium" and "Senior " read as "medium" and "senior"; a word in `meant` ("L5") as
+    the value it stands for ("senior")."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    return meant.get(word, word) if meant else word  # (text only: a list or mapping is no key)
+
+
+def _as_list(value: Any) -> Any:
+    """A list written as one line of text, "ranking, search" (commas between numbers,
+    "1,000 qps", separate nothing)."""
+    if isinstance(value, str) and re.search(r",(?!\d)|(?<!\d),", value):
+        return [part for part in re.split(r"\s*(?:,(?!\d)|(?<!\d),)\s*", value) if part.strip()]
+    return [value] if isinstance(value, str) else value
 
 
 def _as_number(value: Any) -> Any:
@@ -264,7 +295,9 @@ def _tidy_question(v: Any) -> None:
     if not isinstance(v, dict):
         return
     if "difficulty" in v:
-        v["difficulty"] = _as_word(v["difficulty"])
+        v["difficulty"] = _as_word(v["difficulty"], _DIFFICULTY_WORDS)
+    if isinstance(v.get("tags"), str):
+        v["tags"] = _as_list(v["tags"])
     _stage_keys(v.get("reference"))
     stages = v.get("stages")
     if isinstance(stages, dict):
@@ -284,11 +317,13 @@ def _tidy_item(raw: Any) -> None:
     if "stage" in raw:
         raw["stage"] = _as_stage(raw["stage"])
     if "level" in raw:
-        raw["level"] = _as_word(raw["level"])
+        raw["level"] = _as_word(raw["level"], _LEVEL_WORDS)
     if "weight" in raw:
+        weight = _as_word(raw["weight"])
+        raw["weight"] = _WEIGHT_WORDS.get(weight, weight) if isinstance(weight, str) else weight
         raw["weight"] = _as_number(raw["weight"])
-    if isinstance(raw.get("signals"), str):  # one signal, written without a list
-        raw["signals"] = [raw["signals"]]
+    if isinstance(raw.get("signals"), str):  # one signal written without a list, or several in a line
+        raw["signals"] = _as_list(raw["signals"])
 
 
 def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:

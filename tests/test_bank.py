@@ -233,6 +233,34 @@ def test_a_folder_of_question_files_is_a_bank(tmp_path: Path) -> None:
         bank.validate([tmp_path / "empty"])
 
 
+def test_values_written_as_words_and_lists_written_as_lines(tmp_path: Path) -> None:
+    """What authors who never read the format write: weights as words, levels as a
+    company's ladder, keywords and tags as one comma-separated line, their own key names."""
+    folder = tmp_path / "cases"
+    _write(
+        folder,
+        "spam.yaml",
+        "id: spam\ntitle: Spam filtering\nscenario: Keep spam out of inboxes.\ntopics: nlp, adversarial\n"
+        "difficulty: Advanced\nrubric:\n"
+        "  - phase: Requirements\n    idea: Names the asymmetric cost of errors\n    importance: High\n"
+        "    seniority: L5\n    look_for: 'asymmetric errors, legit mail in spam, 1,000 qps'\n"
+        "    why_it_matters: A lost legitimate email costs far more than a spam let through.\n"
+        "  - phase: monitoring\n    check: Retrains often\n    importance: low\n    seniority: Junior\n"
+        "    keyword: retrain daily\n    reason: Spammers adapt within hours.\n",
+    )
+    assert bank.validate([folder]).problems == []
+    b = bank.load([folder])
+    q = b.questions["spam"]
+    assert (q.prompt, q.tags, q.difficulty) == ("Keep spam out of inboxes.", ("nlp", "adversarial"), "hard")
+    first, second = b.rubric_for("spam").items
+    assert (first.stage, first.weight, first.level) == ("clarify", 3, "senior")
+    assert first.signals == (("asymmetric errors",), ("legit mail in spam",), ("1,000 qps",))
+    assert (second.id, second.stage, second.weight, second.level) == ("retrains-often", "monitor", 1, "mid")
+    # a word that names no weight is still refused, by name
+    (folder / "spam.yaml").write_text((folder / "spam.yaml").read_text().replace("importance: low", "importance: huge"))
+    assert any("weight must be 1, 2 or 3, not 'huge'" in p for p in bank.validate([folder]).problems)
+
+
 def test_a_rubric_in_the_question_file_is_checked_as_a_rubric_file_is(mini_bank: Path) -> None:
     # a problem in it is reported at its line, and the file (one unit) is skipped in use
     _write(mini_bank, "questions/churn.yaml", _INLINE.replace("    why: Offline metrics lie otherwise.\n", ""))
