@@ -44,7 +44,7 @@ _HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit, in any alphabet
 _PUNCT = ".,;:!?()[]{}'\"-"
 
 QUESTION_KEYS = {"id", "title", "prompt", "tags", "difficulty", "stages", "followups", "reference", "rubric"}
-QUESTION_REQUIRED = ("id", "title", "prompt", "tags", "difficulty")
+QUESTION_REQUIRED = ("title", "prompt", "difficulty")  # the id is the file's name; tags may be left out
 STAGE_KEYS = {"minutes", "prompt", "hints"}
 FOLLOWUP_KEYS = {"stage", "ask"}
 RUBRIC_KEYS = {"question", "items"}
@@ -343,8 +343,10 @@ def check_question_file(doc: Located) -> tuple[Question | None, Rubric | None, l
         if key not in v:
             c.add((), f"missing required key '{key}'")
     stem = doc.file.stem
-    qid = v.get("id")
-    if "id" in v:
+    qid = v.get("id", stem)
+    if "id" not in v and not SLUG.match(stem):
+        c.add((), f"missing 'id': add one, or name the file as one, like 'churn-prediction.yaml', not '{doc.file.name}'")
+    elif "id" in v:
         if not isinstance(qid, str):
             c.add(("id",), f"id {qid!r} must be text: put it in quotes")
         elif not SLUG.match(qid):
@@ -426,7 +428,7 @@ def check_question_file(doc: Located) -> tuple[Question | None, Rubric | None, l
         id=qid,
         title=v["title"].strip(),
         prompt=v["prompt"].strip(),
-        tags=tuple(str(t).strip() for t in tags),
+        tags=tuple(str(t).strip() for t in tags or ()),
         difficulty=v["difficulty"],
         stages=tuple(stage_specs),
         followups=tuple(Followup(f["stage"], f["ask"].strip()) for f in followups or ()),

@@ -31,9 +31,9 @@ def question_schema() -> dict[str, Any]:
         "title": "mlsd-drill question (bank format v1)",
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "title", "prompt", "tags", "difficulty"],
+        "required": ["title", "prompt", "difficulty"],
         "properties": {
-            "id": {"type": "string", "pattern": SLUG, "description": "equal to the file name"},
+            "id": {"type": "string", "pattern": SLUG, "description": "equal to the file name (which it is when left out)"},
             "title": _TEXT,
             "prompt": _TEXT,
             "tags": {"type": "array", "items": _TEXT},

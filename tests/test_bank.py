@@ -227,6 +227,12 @@ def test_a_folder_of_question_files_is_a_bank(tmp_path: Path) -> None:
     assert [it.id for it in bank.load([folder]).rubric_for("churn").items] == [
         "avoids-leakage", "avoids-leakage-2", "avoids-leakage-3"
     ]
+    # the id may be left out (it is the file's name), and so may the tags
+    _write(folder, "eta.yaml", "title: ETA\nprompt: P\ndifficulty: easy\nrubric:\n  - {stage: serve, text: t, why: w, signals: [p99]}\n")
+    _write(folder, "My Notes.yaml", "title: N\nprompt: P\ndifficulty: easy\n")
+    b = bank.load([folder])
+    assert b.questions["eta"].tags == () and b.rubric_for("eta").items[0].id == "t"
+    assert any("My Notes.yaml:1: missing 'id': add one, or name the file as one" in p for p in bank.validate([folder]).problems)
     # a folder with neither question files nor questions/ is still no bank
     (tmp_path / "empty").mkdir()
     with pytest.raises(BankError, match="not a bank"):
