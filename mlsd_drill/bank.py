@@ -130,6 +130,8 @@ class _Checker:
         if not isinstance(value, dict):
             self.add(path, f"{what} must be a mapping, not {_kind(value)}")
             return False
+        if allowed.issuperset(value):
+            return True  # (most mappings)
         meant = _KEYS_MEANT if meant is None else meant
         for key in list(value):
             if key in allowed:
@@ -486,10 +488,13 @@ def _check_items(c: _Checker, items_raw: Any, path: tuple[Any, ...], is_common: 
         return []
     items: list[Item] = []
     seen: dict[str, int] = {}  # item id -> index of its first use
-    # ids written out, which one made for an item without any must not take
-    taken = {
-        str(v) for raw in items_raw if isinstance(raw, dict) for k, v in raw.items() if str(k).strip().lower() == "id"
-    }
+    # ids written out, which one made for an item without any must not take (looked for
+    # only when some item has none: most banks write every id)
+    taken: set[str] = set()
+    if not all(isinstance(raw, dict) and "id" in raw for raw in items_raw):
+        taken = {
+            str(v) for raw in items_raw if isinstance(raw, dict) for k, v in raw.items() if str(k).strip().lower() == "id"
+        }
     for i, raw in enumerate(items_raw):
         item = _check_item(c, raw, (*path, i), is_common, taken)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
