@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -612,17 +612,14 @@ def _item_id(text: str, taken: set[str]) -> str:
     return iid
 
 
-def _check_item(
-    c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool, taken: set[str] | None = None
-) -> Item | None:
+def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool, taken: set[str]) -> Item | None:
     """One rubric item (`taken`: the ids in its list, for one made for it to avoid)."""
     if not c.mapping(raw, path, ITEM_KEYS, "a rubric item"):
         return None
     _tidy_item(raw)
     if "id" not in raw and isinstance(raw.get("text"), str):
-        raw["id"] = _item_id(raw["text"], taken if taken is not None else set())
-        if taken is not None:
-            taken.add(raw["id"])
+        raw["id"] = _item_id(raw["text"], taken)
+        taken.add(raw["id"])
     before = len(c.problems)
     for key in ITEM_REQUIRED:
         if key not in raw and not (key == "signals" and "parts" in raw):
@@ -691,7 +688,7 @@ class QuestionEntry:
     broken: str | None = None  # unreadable / not YAML: the one-line reason
     id_line: int = 1
     rubric: Rubric | None = None  # written in the question's file (never cached)
-    item_lines: dict[tuple[int, str], int] = field(default_factory=dict)  # (item, key) -> its line
+    item_line: Callable[[tuple[int, str]], int] | None = None  # (item, key) -> its line in that rubric
 
 
 def _read_question(path: Path) -> QuestionEntry:
@@ -699,11 +696,11 @@ def _read_question(path: Path) -> QuestionEntry:
         doc, (q, r, probs) = _load_checked(path, check_question_file)
     except BankError as e:
         return QuestionEntry(None, [], broken=str(e))
-    lines: dict[tuple[int, str], int] = {}
+    line = None
     if r is not None:  # where the checks made once the bank's common items are known point
         at = ("rubric", "items") if isinstance(doc.value.get("rubric"), dict) else ("rubric",)
-        lines = {(i, key): doc.line((*at, i, key)) for i in range(len(r.items)) for key in ("id", "replaces")}
-    return QuestionEntry(q, probs, id_line=doc.key_line("id"), rubric=r, item_lines=lines)
+        line = partial(_item_line, doc, at)
+    return QuestionEntry(q, probs, id_line=doc.key_line("id"), rubric=r, item_line=line)
 
 
 def _load_checked(path: Path, check: Any) -> tuple[Located, Any]:
@@ -794,16 +791,18 @@ def collect(
                 bank.common[d] = r.items
                 common_ids = {i.id for i in r.items}
                 continue
-            _add_rubric(bank, problems, r, common_ids, partial(_item_line, doc))  # (lines read only if needed)
+            _add_rubric(bank, problems, r, common_ids, partial(_item_line, doc, ("items",)))
         for entry in inline.values():
-            assert entry.rubric is not None
-            _add_rubric(bank, problems, entry.rubric, common_ids, entry.item_lines.__getitem__)
+            assert entry.rubric is not None and entry.item_line is not None
+            _add_rubric(bank, problems, entry.rubric, common_ids, entry.item_line)
     return bank, problems, broken
 
 
-def _item_line(doc: Located, where: tuple[int, str]) -> int:
-    """The line of a rubric file's item's key: where = (item index, key)."""
-    return doc.line(("items", *where))
+def _item_line(doc: Located, items: tuple[str, ...], where: tuple[int, str]) -> int:
+    """The line of a rubric item's key, where = (item index, key), in the list of items at
+    path `items` of the file. Asked only for problems: a file read by the fast parser is
+    parsed again to find lines."""
+    return doc.line((*items, *where))
 
 
 def _add_rubric(

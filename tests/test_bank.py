@@ -414,10 +414,13 @@ def test_a_clean_bank_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
     parsed: list[Path] = []
     real = yamlio.loads
     monkeypatch.setattr(yamlio, "loads", lambda text, file, *a, **k: parsed.append(file) or real(text, file, *a, **k))
+    _write(root, "questions/churn.yaml", _INLINE.replace("  - id: window\n", "  - id: window\n    replaces: c-base\n"))
     v = bank.validate([root])
     assert v.problems == [] and parsed == []
+    assert bank.load([root]).rubric_for("churn").replaced == ("c-base",)
     assert bank.load([root]).rubric_for("gen-question-00003").replaced == ("c-base",)
     # ... and a problem still gets its line
+    (root / "questions/churn.yaml").unlink()
     r.write_text(r.read_text().replace("replaces: c-base", "replaces: c-bsae"))
     assert any("gen-question-00003.yaml:3: 'item-clarify-0'" in p and "replaces 'c-bsae'" in p for p in bank.validate([root]).problems)
 
