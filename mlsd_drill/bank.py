@@ -458,14 +458,19 @@ def _check_inline_rubric(c: _Checker, value: Any, qid: Any) -> Rubric | None:
 
 
 def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
+    """A rubric file. Its `question` may be left out (it is the file's name), and the file
+    may be the list of items alone."""
     c = _Checker(doc)
-    v = doc.value
     is_common = doc.file.name == COMMON_FILE
+    if isinstance(doc.value, list):
+        doc.value = {"items": doc.value}
+        doc.rename((), ("items",))
+    v = doc.value
     if not c.mapping(v, (), RUBRIC_KEYS, "a rubric file"):
         return None, c.problems
-    for key in RUBRIC_KEYS:
-        if key not in v:
-            c.add((), f"missing required key '{key}'")
+    if "items" not in v:
+        c.add((), "missing required key 'items'")
+    v.setdefault("question", "*" if is_common else doc.file.stem)
     qid = v.get("question")
     if "question" in v:
         if is_common:

@@ -78,17 +78,23 @@ def rubric_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://mlsd-drill.dev/schema/rubric-v1.json",
         "title": "mlsd-drill rubric (bank format v1)",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["question", "items"],
-        "properties": {
-            "question": {
-                "type": "string",
-                "description": 'the question id, or "*" in rubrics/common.yaml',
-                "anyOf": [{"pattern": SLUG}, {"const": "*"}],
+        "description": "a mapping with the items, or the list of items alone",
+        "anyOf": [
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["items"],
+                "properties": {
+                    "question": {
+                        "type": "string",
+                        "description": 'the question id (the file name when left out), or "*" in rubrics/common.yaml',
+                        "anyOf": [{"pattern": SLUG}, {"const": "*"}],
+                    },
+                    "items": _items(),
+                },
             },
-            "items": _items(),
-        },
+            _items(),
+        ],
     }
 
 

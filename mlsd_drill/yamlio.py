@@ -38,6 +38,7 @@ class Located:
     duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
     fast: bool = False
     text: str | None = None
+    renamed: list[tuple[PathKey, PathKey]] = field(default_factory=list)  # see rename()
 
     def key_line(self, key: str) -> int:
         """The line of a top-level key, without a second parse for fast-read documents."""
@@ -47,7 +48,12 @@ class Located:
         return self.line((key,))
 
     def rename(self, old: PathKey, new: PathKey) -> None:
-        """A key renamed in `value` (read as the key it plainly means): its lines follow it."""
+        """A key renamed in `value` (read as the key it plainly means), or the whole document
+        moved under a key (old = ()): its lines follow it, also when they are read later."""
+        self.renamed.append((old, new))
+        self._follow(old, new)
+
+    def _follow(self, old: PathKey, new: PathKey) -> None:
         n = len(old)
         for p in [p for p in self.lines if p[:n] == old]:
             self.lines[new + p[n:]] = self.lines[p]
@@ -56,6 +62,8 @@ class Located:
         """The line of `path`, or of its nearest ancestor that has one."""
         if self.fast and not self.lines and self.text is not None:
             self.lines = loads(self.text, self.file).lines
+            for old, new in self.renamed:
+                self._follow(old, new)
         p = tuple(path)
         while p:
             if p in self.lines:

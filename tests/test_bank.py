@@ -39,6 +39,10 @@ def test_bundled_bank_matches_json_schema(bundled: Path) -> None:
     jsonschema.validate({**q, "rubric": r}, question_schema())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**q, "rubric": {"items": r["items"], "colour": "blue"}}, question_schema())
+    # a rubric file may be its items alone
+    jsonschema.validate(r["items"], rubric_schema())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"question": "x"}, rubric_schema())
 
 
 def test_mini_bank_loads_with_defaults(mini_bank: Path) -> None:
@@ -267,6 +271,24 @@ def test_values_written_as_words_and_lists_written_as_lines(tmp_path: Path) -> N
     assert any("weight must be 1, 2 or 3, not 'huge'" in p for p in bank.validate([folder]).problems)
 
 
+def test_a_rubric_file_may_be_its_list_of_items_alone(mini_bank: Path) -> None:
+    """`question:` may be left out of a rubric file (it is the file's name), and the file
+    may hold the list of items and nothing else."""
+    r = mini_bank / "rubrics" / "toy-ranker.yaml"
+    items = r.read_text().split("items:\n", 1)[1]
+    r.write_text(items.replace("\n  ", "\n").lstrip())  # the list, at the top level
+    assert bank.validate([mini_bank]).problems == []
+    assert [it.id for it in bank.load([mini_bank]).rubric_for("toy-ranker").items] == ["ndcg", "pairwise"]
+    # ... and its problems still carry their lines, also those found once common.yaml is read
+    _write(mini_bank, "rubrics/common.yaml", 'question: "*"\nitems:\n  - {id: c-m, stage: model, text: t, why: w, signals: [x]}\n')
+    r.write_text(r.read_text().replace("- id: pairwise\n", "- id: pairwise\n  replaces: c-n\n"))
+    problems = bank.validate([mini_bank]).problems
+    assert any("toy-ranker.yaml:8: 'pairwise' replaces 'c-n'" in p for p in problems), problems
+    # a rubric file named after no question of the bank is named, as before
+    _write(mini_bank, "rubrics/nobody.yaml", "items:\n  - {id: a, stage: data, text: t, why: w, signals: [x]}\n")
+    assert any("nobody.yaml:1: rubric for question 'nobody', which is not in this bank" in p for p in bank.validate([mini_bank]).problems)
+
+
 def test_a_rubric_in_the_question_file_is_checked_as_a_rubric_file_is(mini_bank: Path) -> None:
     # a problem in it is reported at its line, and the file (one unit) is skipped in use
     _write(mini_bank, "questions/churn.yaml", _INLINE.replace("    why: Offline metrics lie otherwise.\n", ""))
@@ -389,7 +411,7 @@ def test_schema_command_prints_both_schemas() -> None:
     data = json.loads(result.stdout)
     assert set(data) == {"question", "rubric"}
     assert data["question"]["additionalProperties"] is False
-    assert "signals" in data["rubric"]["properties"]["items"]["items"]["properties"]
+    assert "signals" in data["rubric"]["anyOf"][0]["properties"]["items"]["items"]["properties"]
 
 
 def test_generated_thousand_question_bank_loads(tmp_path: Path) -> None:
