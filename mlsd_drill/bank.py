@@ -440,10 +440,30 @@ def check_question_file(doc: Located) -> tuple[Question | None, Rubric | None, l
     return question, inline, c.problems
 
 
+def _gather_stages(doc: Located, mapping: Any, path: tuple[Any, ...]) -> None:
+    """A rubric written as its items grouped under stage names ("Data & features:" holding
+    a list of items) is read as one list of items, each of the stage it stands under
+    (unless it names its own). Done in place; the lines follow the items."""
+    if not isinstance(mapping, dict) or "items" in mapping:
+        return
+    grouped = [k for k, v in mapping.items() if isinstance(v, list) and _as_stage(k) in STAGES]
+    if not grouped:
+        return
+    items: list[Any] = []
+    for key in grouped:
+        for i, raw in enumerate(mapping.pop(key)):
+            if isinstance(raw, dict) and not any(str(k).strip().lower() in ("stage", "phase") for k in raw):
+                raw["stage"] = _as_stage(key)
+            doc.rename((*path, key, i), (*path, "items", len(items)))
+            items.append(raw)
+    mapping["items"] = items
+
+
 def _check_inline_rubric(c: _Checker, value: Any, qid: Any) -> Rubric | None:
     """A rubric written in its question's file: `rubric:` holding the list of items, or
     a mapping with `items:` as a rubric file has (its `question:` may be left out)."""
     path: tuple[Any, ...] = ("rubric",)
+    _gather_stages(c.doc, value, path)
     if isinstance(value, dict):
         if not c.mapping(value, path, RUBRIC_KEYS, "a rubric"):
             return None
@@ -465,6 +485,7 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
     if isinstance(doc.value, list):
         doc.value = {"items": doc.value}
         doc.rename((), ("items",))
+    _gather_stages(doc, doc.value, ())
     v = doc.value
     if not c.mapping(v, (), RUBRIC_KEYS, "a rubric file"):
         return None, c.problems

@@ -289,6 +289,39 @@ def test_a_rubric_file_may_be_its_list_of_items_alone(mini_bank: Path) -> None:
     assert any("nobody.yaml:1: rubric for question 'nobody', which is not in this bank" in p for p in bank.validate([mini_bank]).problems)
 
 
+def test_a_rubric_grouped_under_stage_names(mini_bank: Path) -> None:
+    """Items listed under the stage they belong to ("Data & features:"), in a rubric file
+    or in a question file: each item takes its stage from its heading."""
+    _write(
+        mini_bank,
+        "rubrics/toy-ranker.yaml",
+        "Clarify (requirements & scale):\n"
+        "  - {id: goal, text: Names the goal, why: w, signals: [purchases per search]}\n"
+        "Model & metrics:\n"
+        "  - {id: ndcg, text: Names NDCG, why: w, signals: [ndcg]}\n"
+        "  - {id: own, stage: serve, text: Its own stage, why: w, signals: [canary]}\n",
+    )
+    assert bank.validate([mini_bank]).problems == []
+    items = bank.load([mini_bank]).rubric_for("toy-ranker").items
+    assert [(it.id, it.stage) for it in items] == [("goal", "clarify"), ("ndcg", "model"), ("own", "serve")]
+    # a problem in a grouped item is reported at its own line
+    (mini_bank / "rubrics/toy-ranker.yaml").write_text(
+        "Data & features:\n  - id: a\n    text: t\n    why: w\n    signals: []\n"
+    )
+    assert any("toy-ranker.yaml:5: 'signals' must be a non-empty list" in p for p in bank.validate([mini_bank]).problems)
+    # ... and in a question file
+    inline = _INLINE.split("rubric:\n")[0] + (
+        "rubric:\n  Serving:\n    - {text: Sets a latency budget, why: w, signals: [p99]}\n"
+        "  Monitoring:\n    - {text: Watches drift, why: w, signals: [drift]}\n"
+    )
+    _write(mini_bank, "questions/churn.yaml", inline)
+    (mini_bank / "rubrics/toy-ranker.yaml").unlink()
+    _write(mini_bank, "rubrics/common.yaml", 'question: "*"\nitems:\n  - {id: c, stage: model, text: t, why: w, signals: [x]}\n')
+    assert bank.validate([mini_bank]).problems == []
+    got = bank.load([mini_bank]).rubric_for("churn").items  # (and the common item after them)
+    assert [(it.id, it.stage) for it in got] == [("sets-a-latency-budget", "serve"), ("watches-drift", "monitor"), ("c", "model")]
+
+
 def test_a_rubric_in_the_question_file_is_checked_as_a_rubric_file_is(mini_bank: Path) -> None:
     # a problem in it is reported at its line, and the file (one unit) is skipped in use
     _write(mini_bank, "questions/churn.yaml", _INLINE.replace("    why: Offline metrics lie otherwise.\n", ""))
