@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mlsd_drill import paths
+from mlsd_drill import bankstyle, paths
 from mlsd_drill.errors import BankError, closest
 from mlsd_drill.model import (
     DEFAULT_MINUTES,
@@ -132,7 +132,7 @@ class _Checker:
             return False
         if allowed.issuperset(value):
             return True  # (most mappings)
-        meant = _KEYS_MEANT if meant is None else meant
+        meant = bankstyle.KEYS_MEANT if meant is None else meant
         for key in list(value):
             if key in allowed:
                 continue
@@ -184,148 +184,9 @@ def _kind(value: Any) -> str:
     }.get(type(value), f"a {type(value).__name__}")
 
 
-# Keys other tools and other authors use for the format's own, named in the problem.
-_KEYS_MEANT = {
-    **dict.fromkeys(
-        ("keywords", "phrases", "patterns", "terms", "matches", "cues", "signal", "keyword", "look_for", "listen_for"),
-        "signals",
-    ),
-    **dict.fromkeys(("description", "point", "criterion", "name", "check", "idea", "summary"), "text"),
-    **dict.fromkeys(("rationale", "reason", "explanation", "why_it_matters"), "why"),
-    **dict.fromkeys(("phase", "section"), "stage"),
-    **dict.fromkeys(("importance", "priority"), "weight"),
-    **dict.fromkeys(("seniority", "expected_from", "min_level", "minimum_level"), "level"),
-    **dict.fromkeys(("points", "criteria", "checklist", "rubric"), "items"),
-    **dict.fromkeys(("question_id", "qid"), "question"),
-    **dict.fromkeys(("follow_ups", "follow-ups", "followup", "follow_up"), "followups"),
-}
-# ... and in a question file, the rubric written in it
-_QUESTION_KEYS_MEANT = {
-    **_KEYS_MEANT,
-    **dict.fromkeys(("items", "points", "criteria", "checklist", "rubric_items"), "rubric"),
-    **dict.fromkeys(("question", "description", "problem", "statement", "scenario", "interviewer_prompt"), "prompt"),
-    **dict.fromkeys(("name", "question_title"), "title"),
-    **dict.fromkeys(("topics", "tag", "labels"), "tags"),
-}
-# Values other authors write for the format's own, as words: what they plainly mean.
-_WEIGHT_WORDS = {"low": 1, "medium": 2, "med": 2, "high": 3}
-_LEVEL_WORDS = {
-    **dict.fromkeys(("junior", "entry", "intermediate", "mid-level", "midlevel", "l4", "e4"), "mid"),
-    **dict.fromkeys(("l5", "e5"), "senior"),
-    **dict.fromkeys(("l6", "e6", "principal"), "staff"),
-}
-_DIFFICULTY_WORDS = {
-    **dict.fromkeys(("beginner", "simple"), "easy"),
-    **dict.fromkeys(("intermediate", "moderate"), "medium"),
-    **dict.fromkeys(("advanced", "difficult"), "hard"),
-}
-
-
 def _suggest(word: str, options: Iterable[str]) -> str:
     close = closest(word, options)
     return f" (did you mean '{close}'?)" if close else ""
-
-
-# Stage words too broad to name one stage in a bank: an "Architecture" or "Metrics"
-# stage may hold several, "Online" says where but not what.
-_BROAD_STAGE_WORDS = frozenset(
-    "approach architecture system online offline production infrastructure operations metrics questions ask".split()
-)
-
-
-def _as_stage(value: Any) -> Any:
-    """A stage as a bank author named it: "Serving", "Model Training", "Feature Engineering",
-    "Model Serving" (the stage its words name, "model" giving way as a modifier). A name
-    that names no stage plainly, or two ("Serving & Monitoring"), is left as written, for
-    the checks to refuse."""
-    if not isinstance(value, str):
-        return value
-    name = value.strip().lower()
-    if name in STAGES:
-        return name
-    # the words answers' headings name stages by ("Serving", "monitoring", "Training")
-    from mlsd_drill.answer import STAGE_WORDS
-
-    named: list[tuple[str, str]] = []  # (word, stage it names)
-    for word in re.findall(r"[a-z]+", name):
-        stage = STAGE_WORDS.get(word)
-        if stage is not None and word not in _BROAD_STAGE_WORDS:
-            named.append((word, stage))
-    stages = {stage for _, stage in named}
-    if len(stages) == 2 and "model" in stages and any(w in ("model", "models") for w, _ in named):
-        stages.discard("model")  # "Model Serving", "Model Monitoring"
-    return stages.pop() if len(stages) == 1 else value
-
-
-def _as_word(value: Any, meant: dict[str, Any] | None = None) -> Any:
-    """"Medium" and "Senior " read as "medium" and "senior"; a word in `meant` ("L5") as
-    the value it stands for ("senior")."""
-    if not isinstance(value, str):
-        return value
-    word = value.strip().lower()
-    return meant.get(word, word) if meant else word  # (text only: a list or mapping is no key)
-
-
-def _as_list(value: Any) -> Any:
-    """A list written as one line of text, "ranking, search" (commas between numbers,
-    "1,000 qps", separate nothing)."""
-    if isinstance(value, str) and re.search(r",(?!\d)|(?<!\d),", value):
-        return [part for part in re.split(r"\s*(?:,(?!\d)|(?<!\d),)\s*", value) if part.strip()]
-    return [value] if isinstance(value, str) else value
-
-
-def _as_number(value: Any) -> Any:
-    """A number written in quotes ("3") reads as the number."""
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(?:\.\d+)?\s*", value):
-        return float(value) if "." in value else int(value)
-    return value
-
-
-def _stage_keys(mapping: Any) -> None:
-    """Rename stage keys written another way ("Serving:") in place, unless that would clash."""
-    if not isinstance(mapping, dict):
-        return
-    for key in list(mapping):
-        name = _as_stage(key)
-        if name != key and name in STAGES and name not in mapping:
-            mapping[name] = mapping.pop(key)
-
-
-def _tidy_question(v: Any) -> None:
-    """Read what a bank author plainly meant - case, stage synonyms, quoted numbers -
-    as the format's own values, before the checks (authors write banks in many styles)."""
-    if not isinstance(v, dict):
-        return
-    if "difficulty" in v:
-        v["difficulty"] = _as_word(v["difficulty"], _DIFFICULTY_WORDS)
-    if isinstance(v.get("tags"), str):
-        v["tags"] = _as_list(v["tags"])
-    _stage_keys(v.get("reference"))
-    stages = v.get("stages")
-    if isinstance(stages, dict):
-        _stage_keys(stages)
-        for spec in stages.values():
-            if isinstance(spec, dict) and "minutes" in spec:
-                spec["minutes"] = _as_number(spec["minutes"])
-    followups = v.get("followups")
-    for f in followups if isinstance(followups, list) else ():
-        if isinstance(f, dict) and "stage" in f:
-            f["stage"] = _as_stage(f["stage"])
-
-
-def _tidy_item(raw: Any) -> None:
-    if not isinstance(raw, dict):
-        return
-    if "stage" in raw:
-        raw["stage"] = _as_stage(raw["stage"])
-    if "level" in raw:
-        raw["level"] = _as_word(raw["level"], _LEVEL_WORDS)
-    if "weight" in raw:
-        weight = _as_word(raw["weight"])
-        raw["weight"] = _WEIGHT_WORDS.get(weight, weight) if isinstance(weight, str) else weight
-        raw["weight"] = _as_number(raw["weight"])
-    if isinstance(raw.get("signals"), str):  # one signal written without a list, or several in a line
-        raw["signals"] = _as_list(raw["signals"])
 
 
 def check_question(doc: Located) -> tuple[Question | None, list[Problem]]:
@@ -338,9 +199,9 @@ def check_question_file(doc: Located) -> tuple[Question | None, Rubric | None, l
     the problems. A problem anywhere in the file leaves both out: the file is one unit."""
     c = _Checker(doc)
     v = doc.value
-    if not c.mapping(v, (), QUESTION_KEYS, "a question file", _QUESTION_KEYS_MEANT):
+    if not c.mapping(v, (), QUESTION_KEYS, "a question file", bankstyle.QUESTION_KEYS_MEANT):
         return None, None, c.problems
-    _tidy_question(v)
+    bankstyle.tidy_question(v)
     for key in QUESTION_REQUIRED:
         if key not in v:
             c.add((), f"missing required key '{key}'")
@@ -440,30 +301,11 @@ def check_question_file(doc: Located) -> tuple[Question | None, Rubric | None, l
     return question, inline, c.problems
 
 
-def _gather_stages(doc: Located, mapping: Any, path: tuple[Any, ...]) -> None:
-    """A rubric written as its items grouped under stage names ("Data & features:" holding
-    a list of items) is read as one list of items, each of the stage it stands under
-    (unless it names its own). Done in place; the lines follow the items."""
-    if not isinstance(mapping, dict) or "items" in mapping:
-        return
-    grouped = [k for k, v in mapping.items() if isinstance(v, list) and _as_stage(k) in STAGES]
-    if not grouped:
-        return
-    items: list[Any] = []
-    for key in grouped:
-        for i, raw in enumerate(mapping.pop(key)):
-            if isinstance(raw, dict) and not any(str(k).strip().lower() in ("stage", "phase") for k in raw):
-                raw["stage"] = _as_stage(key)
-            doc.rename((*path, key, i), (*path, "items", len(items)))
-            items.append(raw)
-    mapping["items"] = items
-
-
 def _check_inline_rubric(c: _Checker, value: Any, qid: Any) -> Rubric | None:
     """A rubric written in its question's file: `rubric:` holding the list of items, or
     a mapping with `items:` as a rubric file has (its `question:` may be left out)."""
     path: tuple[Any, ...] = ("rubric",)
-    _gather_stages(c.doc, value, path)
+    bankstyle.gather_stages(c.doc, value, path)
     if isinstance(value, dict):
         if not c.mapping(value, path, RUBRIC_KEYS, "a rubric"):
             return None
@@ -485,7 +327,7 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
     if isinstance(doc.value, list):
         doc.value = {"items": doc.value}
         doc.rename((), ("items",))
-    _gather_stages(doc, doc.value, ())
+    bankstyle.gather_stages(doc, doc.value, ())
     v = doc.value
     if not c.mapping(v, (), RUBRIC_KEYS, "a rubric file"):
         return None, c.problems
@@ -626,25 +468,13 @@ def _check_signals(c: _Checker, sig_raw: Any, path: tuple[Any, ...]) -> list[Sig
     return signals
 
 
-def _item_id(text: str, taken: set[str]) -> str:
-    """An id for an item written without one, made from its text ("Names a latency budget"
-    is `names-a-latency-budget`) and unlike the ids in `taken`. History keeps track of an
-    item by its id: one written out survives edits to the text."""
-    base = "-".join(re.findall(r"[a-z0-9]+", text.lower())[:6]) or "item"
-    iid, k = base, 1
-    while iid in taken:
-        k += 1
-        iid = f"{base}-{k}"
-    return iid
-
-
 def _check_item(c: _Checker, raw: Any, path: tuple[Any, ...], is_common: bool, taken: set[str]) -> Item | None:
     """One rubric item (`taken`: the ids in its list, for one made for it to avoid)."""
     if not c.mapping(raw, path, ITEM_KEYS, "a rubric item"):
         return None
-    _tidy_item(raw)
+    bankstyle.tidy_item(raw)
     if "id" not in raw and isinstance(raw.get("text"), str):
-        raw["id"] = _item_id(raw["text"], taken)
+        raw["id"] = bankstyle.item_id(raw["text"], taken)
         taken.add(raw["id"])
     before = len(c.problems)
     for key in ITEM_REQUIRED:
