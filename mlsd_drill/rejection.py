@@ -79,6 +79,16 @@ _DOUBLE_NEGATIVES = frozenset({"not", "never", "no", "nothing", "nobody", "none"
 _NOT_YET = frozenset({"v1", "now", "mvp", "launch"})
 
 
+# "churn means no renewal", "churned = not renewed" (read as "means"), "i.e. no login": a
+# definition whose negation is its content
+_DEFINING = frozenset({"means", "meaning", "mean", "meant"})
+
+
+def _defines(words: list[str], j: int) -> bool:
+    """Does the negation at j open what a definition says ("churn means no renewal")?"""
+    return j > 0 and (words[j - 1] in _DEFINING or words[max(0, j - 2) : j] == ["i", "e"])
+
+
 def _deferred(after_not: list[str]) -> bool:
     """Do the words after a "not" defer the point: "not now", "not yet", "not for v1",
     "not in the MVP", "not at launch"?"""
@@ -189,6 +199,7 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
                 nxt not in NOT_NEGATION_AFTER or words[j + 2 : j + 3] == ["sleep"]
             )  # "not losing sleep over"
             and not (w == "no" and j > 0 and words[j - 1] in ALTERNATIVE_WORDS)
+            and not _defines(words, j)  # "churn means no renewal within 30 days"
             and not (w.startswith("skip") and _names_time(words, j + 1))
             and rs - j <= CUE_REACH.get(w, NEGATION_REACH)
             and not (j > 0 and words[j - 1] in REQUIREMENT_WORDS)

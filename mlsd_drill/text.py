@@ -259,6 +259,8 @@ _REWRITES = [
     ("b/c", _at_word("b/c", r"\b"), "because"),
     ("@", re.compile(r"@(?<!\br@)(?<!\bp@)"), " at "),
     ("&", re.compile(r"&"), " and "),
+    # "churn = no renewal in 30 days": a definition, which the rejection rules can read as one
+    ("=", re.compile(r"(?<![=<>!])=(?![=>])\s*(?=(?:no|not|never|without)\b)"), " means "),
     ("%", re.compile(r"%"), " percent "),
     # an arrow ends a thought: -+> or =+> or →, written to open with one character so that
     # re finds it fast

@@ -184,6 +184,21 @@ def test_figures_in_any_script_and_of_any_length_are_read_without_error() -> Non
     assert hits(f"1{'7' * 5000} events a day.", r)["scale"]  # longer than int() reads
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("Churn means no renewal within 30 days.", True),
+        ("Churn = no renewal within 30 days.", True),
+        ("A user is gone after a month of silence, i.e. no login for 30 days.", True),
+        # ... but a negation that is no definition still turns the point down
+        ("No 30 days window, I'd use 60.", False),
+        ("We don't need a 30 days lookback.", False),
+    ],
+)
+def test_a_definition_made_of_a_negation_turns_nothing_down(text: str, hit: bool) -> None:
+    assert hits(text, rubric(item("window", "30 days", stage="clarify")))["window"] is hit
+
+
 def test_a_range_is_said_of_each_end() -> None:
     """"~100-150ms" gives a latency of 100 ms as much as one of 150 ms; a list does not."""
     r = rubric(item("low", "100 ms"), item("high", "150 ms"), item("at10", "recall at 10"))
