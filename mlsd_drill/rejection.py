@@ -229,6 +229,8 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
                 return False  # "I wouldn't rely only on offline metrics": not on them alone
             if w.startswith("skip") and _dismissal_denied(sent, end):
                 return False  # "skipping the A/B test would be a mistake"
+            if w in ("no", "not") and _built_after(sent.words, sent.content[end - 1]):
+                return False  # "we don't have a feature store yet, so we'd build one"
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
@@ -416,6 +418,24 @@ def _dismissal_denied(sent: Sentence, end: int) -> bool:
         if _dismisses(words, j):
             return True
     return False
+
+
+# "we don't have a feature store yet, so we'd build one": an absence the answer then fills
+_BUILD = frozenset(
+    "build builds building add adding set setting create creating introduce introducing stand standing".split()
+)
+_BUILT = frozenset({"one", "it", "them"})
+# ... said as a plan, not as a cost ("building one takes a quarter")
+_PLANNERS = SUBJECTS | frozenset("so then first is will would ll d to can could should must".split())
+
+
+def _built_after(words: list[str], re_: int) -> bool:
+    """Do the words after a point said to be missing plan to build it ("so we'd build one",
+    "step one is building it", "we'd set one up")?"""
+    return any(
+        w in _BUILD and words[k - 1] in _PLANNERS and not _BUILT.isdisjoint(words[k + 1 : k + 3])
+        for k, w in enumerate(words[re_ + 1 :], re_ + 1)
+    )
 
 
 # "too expensive to run on every candidate", "too slow for the full list": what is too costly

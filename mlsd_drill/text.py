@@ -805,6 +805,8 @@ _STEM_CACHE: dict[str, str] = {}
 # detection), "personalization" becomes "person".
 STEM_OVERRIDES = {
     **dict.fromkeys(("positive", "positives", "positively"), "positiv"),
+    # a labeller is a person, not the label they give ("labellers disagree", "labels are late")
+    **dict.fromkeys(("labeller", "labellers", "labeler", "labelers"), "labeller"),
     **dict.fromkeys(("objective", "objectives"), "objectiv"),
     # "labels are subjective" is not "subject to a cap" nor an email's subject line
     **dict.fromkeys(("subjective", "subjectively", "subjectivity"), "subjectiv"),

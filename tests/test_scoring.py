@@ -199,6 +199,27 @@ def test_a_definition_made_of_a_negation_turns_nothing_down(text: str, hit: bool
     assert hits(text, rubric(item("window", "30 days", stage="clarify")))["window"] is hit
 
 
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("We don't have a feature store yet, so we'd build one.", True),
+        ("There's no feature store yet; we'd set one up for the online features.", True),
+        ("No feature store exists today, so step one is building it.", True),
+        # ... but an absence left as it is, or a cost, still turns it down
+        ("We don't have a feature store and don't need one.", False),
+        ("No feature store: building one takes a quarter.", False),
+    ],
+)
+def test_an_absence_the_answer_then_fills_is_no_rejection(text: str, hit: bool) -> None:
+    assert hits(text, rubric(item("fs", "feature store", stage="serve")))["fs"] is hit
+
+
+def test_a_labeller_is_a_person_not_a_label() -> None:
+    r = rubric(item("disagree", ("labeller", "disagree")), item("labels", "label noise"))
+    assert hits("Labellers disagree on borderline posts.", r) == {"disagree": True, "labels": False}
+    assert hits("Labels disagree with the reports; label noise is real.", r) == {"disagree": False, "labels": True}
+
+
 def test_a_range_is_said_of_each_end() -> None:
     """"~100-150ms" gives a latency of 100 ms as much as one of 150 ms; a list does not."""
     r = rubric(item("low", "100 ms"), item("high", "150 ms"), item("at10", "recall at 10"))
