@@ -71,6 +71,7 @@ _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "al
 # "but I don't think we need it": a dismissal points back with one of these.
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
 _NOT = frozenset({"not", "never"})
+_NOT_AFTER = _NOT | {"hardly", "barely"}  # said after the point: "X is hardly worth it"
 _ONLY = frozenset({"only", "just", "solely", "purely", "exclusively"})
 _DOUBLE_NEGATIVES = frozenset({"not", "never", "no", "nothing", "nobody", "none"})
 # "Calibration: skip." - a verdict standing alone after the point
@@ -140,7 +141,7 @@ _AFTER_WORDS = (
     | POST_REJECTIONS
     | _OWNED
     | _SKIPS
-    | {"but", "wait", "out", "too", "not", "never"}
+    | {"but", "wait", "out", "too", "not", "never", "hardly", "barely"}
 )
 
 
@@ -231,6 +232,12 @@ def _cue_before(sent: Sentence, start: int, end: int, own: Collection[int] = ())
                 return False  # "skipping the A/B test would be a mistake"
             if w in ("no", "not") and _built_after(sent.words, sent.content[end - 1]):
                 return False  # "we don't have a feature store yet, so we'd build one"
+            if (
+                w in ("not", "no", "without")
+                and (nxt in _DOING or (j > 0 and words[j - 1] in _DOING))
+                and _risky_after(sent, end)
+            ):
+                return False  # "not having a fallback is risky": a case for it
             return not (remedy and w in REMEDY_CUES)
         if w in AVOID_CUES:
             return not (remedy and w in REMEDY_CUES)
@@ -298,11 +305,16 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
             and sum(1 for c in clause[j + 1 : j + 7] if c == cl) <= 5
         ):
             return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
-        if w in ("not", "never") and any(
-            x in POST_NEGATED_WORDS and not _has_own_object(words, clause, k)
-            for k, x in enumerate(words[j + 1 : j + 5], j + 1)
+        if (
+            w in _NOT_AFTER
+            and words[j + 1 : j + 2] != ["strictly"]  # "a cache helps, though it's not strictly needed"
+            and words[j + 1 : j + 2] != ["necessarily"]
+            and any(
+                x in POST_NEGATED_WORDS and not _has_own_object(words, clause, k)
+                for k, x in enumerate(words[j + 1 : j + 5], j + 1)
+            )
         ):
-            return True
+            return True  # "X isn't needed", "X is hardly worth it", "X doesn't pay off"
         if w == "not" and j - re_ <= 4 and _deferred(words[j + 1 : j + 4]):
             return True  # "Shadow mode (not for v1)", "Shadow mode - not now"
     return False
@@ -420,6 +432,18 @@ def _dismissal_denied(sent: Sentence, end: int) -> bool:
     return False
 
 
+# "not having a fallback is risky", "running without a holdout would be a mistake"
+_DOING = frozenset({"having", "doing", "using", "running", "building", "keeping"})
+_RISKY = frozenset({"risky", "dangerous", "unsafe", "risk", "mistake", "reckless"})
+
+
+def _risky_after(sent: Sentence, end: int) -> bool:
+    """Is going without the point called a risk, in its clause, after it?"""
+    words, clause = sent.words, sent.clause
+    re_ = sent.content[end - 1]
+    return any(w in _RISKY for w, c in zip(words[re_ + 1 :], clause[re_ + 1 :], strict=False) if c == clause[re_])
+
+
 # "we don't have a feature store yet, so we'd build one": an absence the answer then fills
 _BUILD = frozenset(
     "build builds building add adding set setting create creating introduce introducing stand standing".split()
@@ -477,7 +501,15 @@ def _counterfactual(sent: Sentence, j: int) -> bool:
     """Does the sentence open with "without" and say what would happen then ("Without a
     feature store, we'd have training-serving skew")? It argues for what it names."""
     opens = all(w in STOPWORDS or w in ("and", "but", "so") for w in sent.words[:j])
-    return opens and bool(_WOULD.search(sent.text))
+    if not opens:
+        return False
+    if _WOULD.search(sent.text):
+        return True
+    # "Without a feature store, training-serving skew creeps in": the next clause opens on
+    # the problem that follows
+    words, clause = sent.words, sent.clause
+    nxt = [k for k in range(j, len(words)) if clause[k] == clause[j] + 1][:4]
+    return any(stem(words[k]) in PROBLEM_STEMS for k in nxt)
 
 
 def _negated_before(words: list[str], clause: list[int], j: int) -> bool:

@@ -100,7 +100,24 @@ TIME_UNITS = frozenset("minute minutes hour hours day days week weeks month mont
 ALTERNATIVE_WORDS = frozenset({"vs", "versus", "or"})
 # Two-word cues; stored joined with a space.
 NEGATION_BIGRAMS = frozenset(
-    {"rather than", "instead of", "leave out", "leaving out", "no need", "no point", "no reason", "hold off", "holding off"}
+    {
+        "rather than",
+        "instead of",
+        "leave out",
+        "leaving out",
+        "no need",
+        "no point",
+        "no reason",
+        "hold off",
+        "holding off",
+        "nobody needs",  # "nobody needs a feature store at this scale"
+        "hardly worth",  # "hardly worth building a feature store"
+        "barely worth",
+        "skeptical of",  # "I'm skeptical of a feature store here"
+        "skeptical about",
+        "sceptical of",
+        "sceptical about",
+    }
 )
 # "we must not show offensive completions" states a requirement, it rejects nothing.
 REQUIREMENT_WORDS = frozenset({"must", "should", "shall", "mustn", "shouldn"})
@@ -177,6 +194,7 @@ POST_NEGATED_WORDS = frozenset(
         "worry",
         "ours",
         "job",
+        "pay",  # "a feature store doesn't pay off here"
     ]
 )
 # A cue after one of these, in its clause, sits inside a condition and rejects
@@ -1043,7 +1061,8 @@ _CUE_WORDS = (
     NEGATION_CUES
     | AVOID_CUES
     | POST_REJECTIONS
-    | {"rather", "instead", "leave", "leaving", "scope", "too", "hold", "holding"}
+    | {"rather", "instead", "leave", "leaving", "scope", "too", "hold", "holding", "nobody", "skeptical", "sceptical"}
+    | {"hardly", "barely"}
     | ELSEWHERE_WORDS
     | DEFER_WORDS
     | LONE_VERDICTS
@@ -1149,6 +1168,8 @@ _QUESTION_OPENERS = frozenset(
 
 def answers_no(words: list[str]) -> bool:
     """Does a sentence, read as the answer to the question before it, open with a refusal?"""
+    if words[:3] == ["do", "not", "bother"]:
+        return True  # "Feature store? Don't bother."
     k = 0
     if words[k : k + 1] and words[k] in _ANSWER_SUBJECTS:
         k += 1

@@ -202,15 +202,29 @@ def test_a_definition_made_of_a_negation_turns_nothing_down(text: str, hit: bool
 @pytest.mark.parametrize(
     ("text", "hit"),
     [
+        # an absence the answer then fills
         ("We don't have a feature store yet, so we'd build one.", True),
         ("There's no feature store yet; we'd set one up for the online features.", True),
         ("No feature store exists today, so step one is building it.", True),
-        # ... but an absence left as it is, or a cost, still turns it down
+        # ... but one left as it is, or a cost, still turns it down
         ("We don't have a feature store and don't need one.", False),
         ("No feature store: building one takes a quarter.", False),
+        # doubts
+        ("I'm skeptical of a feature store here.", False),
+        ("Nobody needs a feature store at this scale.", False),
+        ("A feature store is hardly worth it at this scale.", False),
+        ("Hardly worth building a feature store.", False),
+        ("A feature store doesn't pay off here.", False),
+        ("Feature store? Don't bother.", False),
+        # ... and what argues for it, in the same words
+        ("Not having a feature store is risky.", True),
+        ("Running without a feature store would be a mistake.", True),
+        ("Without a feature store, training-serving skew creeps in.", True),
+        ("A feature store helps, though it's not strictly needed.", True),
+        ("Not having a feature store is fine for v1.", False),
     ],
 )
-def test_an_absence_the_answer_then_fills_is_no_rejection(text: str, hit: bool) -> None:
+def test_absences_doubts_and_their_opposites(text: str, hit: bool) -> None:
     assert hits(text, rubric(item("fs", "feature store", stage="serve")))["fs"] is hit
 
 
