@@ -117,7 +117,7 @@ ABBREVIATIONS: tuple[tuple[str, ...], ...] = (
     ("eta", "estimated time of arrival"),
     ("ltv", "lifetime value", "clv"),
     ("nce", "normalized cross entropy", "normalised cross entropy"),
-    ("log loss", "cross entropy loss", "binary cross entropy", "bce"),
+    ("log loss", "cross entropy loss", "binary cross entropy", "bce", "binary ce"),
     ("iou", "intersection over union"),
     ("vit", "vision transformer"),
     ("kpi", "key performance indicator"),

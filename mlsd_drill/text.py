@@ -277,8 +277,10 @@ _REWRITES = [
     ("b/c", _at_word("b/c", r"\b"), "because"),
     ("@", re.compile(r"@(?<!\br@)(?<!\bp@)"), " at "),
     ("&", re.compile(r"&"), " and "),
+    ("p-", re.compile(r"p-(?<=\bp-)(?=(?:50|90|95|99|999)\b)"), "p"),  # "tail latency at p-99"
+    ("a-b", re.compile(r"a-b(?<=\ba-b)(?= test| testing| tests)"), "ab"),  # an "a-b test"
     # "churn = no renewal in 30 days": a definition, which the rejection rules can read as one
-    ("=", re.compile(r"(?<![=<>!])=(?![=>])\s*(?=(?:no|not|never|without)\b)"), " means "),
+    ("=", re.compile(r"=(?<![=<>!]=)(?![=>])\s*(?=(?:no|not|never|without)\b)"), " means "),
     ("%", re.compile(r"%"), " percent "),
     # an arrow ends a thought: -+> or =+> or →, written to open with one character so that
     # re finds it fast
