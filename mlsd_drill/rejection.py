@@ -80,14 +80,11 @@ _DOUBLE_NEGATIVES = frozenset({"not", "never", "no", "nothing", "nobody", "none"
 _NOT_YET = frozenset({"v1", "now", "mvp", "launch"})
 
 
-# "churn means no renewal", "churned = not renewed" (read as "means"), "i.e. no login": a
-# definition whose negation is its content
-_DEFINING = frozenset({"means", "meaning", "mean", "meant"})
-
-
 def _defines(words: list[str], j: int) -> bool:
-    """Does the negation at j open what a definition says ("churn means no renewal")?"""
-    return j > 0 and (words[j - 1] in _DEFINING or words[max(0, j - 2) : j] == ["i", "e"])
+    """Does the negation at j open what a definition says: "... i.e. no login for 30 days",
+    "churned = no login for 30 days" ("=" before a negation is read as "i.e.")? ("Batch
+    scoring means no real-time features" states a consequence: "means" is no sign.)"""
+    return words[max(0, j - 2) : j] == ["i", "e"]
 
 
 def _deferred(after_not: list[str]) -> bool:

@@ -280,7 +280,7 @@ _REWRITES = [
     ("p-", re.compile(r"p-(?<=\bp-)(?=(?:50|90|95|99|999)\b)"), "p"),  # "tail latency at p-99"
     ("a-b", re.compile(r"a-b(?<=\ba-b)(?= test| testing| tests)"), "ab"),  # an "a-b test"
     # "churn = no renewal in 30 days": a definition, which the rejection rules can read as one
-    ("=", re.compile(r"=(?<![=<>!]=)(?![=>])\s*(?=(?:no|not|never|without)\b)"), " means "),
+    ("=", re.compile(r"=(?<![=<>!]=)(?![=>])\s*(?=(?:no|not|never|without)\b)"), " i.e. "),
     ("%", re.compile(r"%"), " percent "),
     # an arrow ends a thought: -+> or =+> or →, written to open with one character so that
     # re finds it fast
