@@ -72,6 +72,7 @@ _DEFERRERS = frozenset({"can", "could", "will", "should", "ll", "is", "are", "al
 _BACK_REFS = frozenset({"it", "that", "this", "them", "one"})
 _NOT = frozenset({"not", "never"})
 _NOT_AFTER = _NOT | {"hardly", "barely"}  # said after the point: "X is hardly worth it"
+_SOFTENERS = frozenset({"strictly", "necessarily"})  # "not strictly needed" is still wanted
 _ONLY = frozenset({"only", "just", "solely", "purely", "exclusively"})
 _DOUBLE_NEGATIVES = frozenset({"not", "never", "no", "nothing", "nobody", "none"})
 # "Calibration: skip." - a verdict standing alone after the point
@@ -304,8 +305,7 @@ def _verdict_after(sent: Sentence, start: int, end: int, own: Collection[int] = 
             return True  # "drift monitoring I'd skip (for v1)", "calibration can be skipped"
         if (
             w in _NOT_AFTER
-            and words[j + 1 : j + 2] != ["strictly"]  # "a cache helps, though it's not strictly needed"
-            and words[j + 1 : j + 2] != ["necessarily"]
+            and not _SOFTENERS.intersection(words[j + 1 : j + 2])  # "a cache helps, though it's not strictly needed"
             and any(
                 x in POST_NEGATED_WORDS and not _has_own_object(words, clause, k)
                 for k, x in enumerate(words[j + 1 : j + 5], j + 1)

@@ -1151,6 +1151,8 @@ def analyse(sections: list[tuple[str | None, str]], broad: Collection[int] = ())
 _ANSWER_SUBJECTS = frozenset("i we you id wed".split())
 _ANSWER_MODALS = frozenset("would will should do does did can could".split())
 _ANSWER_NO = frozenset("no nope nah skip skipping not never dont wont wouldnt overkill pass".split())
+# "Calibration? Don't bother." / "Don't need it." - an answer in the imperative
+_ANSWER_NOT_DOING = frozenset({"bother", "need", "care", "worry"})
 # ... but "How fresh? Not older than an hour." sets a bound, it refuses nothing.
 _BOUND_WORDS = frozenset(
     "more less fewer longer shorter older newer over under above below beyond later than "
@@ -1170,8 +1172,8 @@ _QUESTION_OPENERS = frozenset(
 
 def answers_no(words: list[str]) -> bool:
     """Does a sentence, read as the answer to the question before it, open with a refusal?"""
-    if words[:3] == ["do", "not", "bother"]:
-        return True  # "Feature store? Don't bother."
+    if words[:2] == ["do", "not"] and words[2:3] and words[2] in _ANSWER_NOT_DOING:
+        return True  # "Feature store? Don't bother.", "Don't need it." (but not "Don't skip it.")
     k = 0
     if words[k : k + 1] and words[k] in _ANSWER_SUBJECTS:
         k += 1

@@ -220,6 +220,8 @@ def test_a_definition_made_of_a_negation_turns_nothing_down(text: str, hit: bool
         ("Hardly worth building a feature store.", False),
         ("A feature store doesn't pay off here.", False),
         ("Feature store? Don't bother.", False),
+        ("Feature store? Don't need it.", False),
+        ("Feature store? Don't skip it.", True),
         # ... and what argues for it, in the same words
         ("Not having a feature store is risky.", True),
         ("Running without a feature store would be a mistake.", True),
