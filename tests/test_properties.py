@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -41,6 +42,37 @@ def test_bank_loader_never_crashes(text: str) -> None:
         return
     q, problems = bank.check_question(doc)
     assert q is not None or problems or doc.value is None
+
+
+# Documents shaped like banks written in any style: the keys of the format, the keys other
+# authors use for them, stage names, weights and levels as words, in any nesting.
+_BANK_WORDS = (
+    "id title prompt tags difficulty stages followups reference rubric items question text why signals parts "
+    "weight level replaces stage keywords look_for idea phase importance seniority topics scenario ID Signals "
+    "clarify data model serve monitor Serving Data & features Model Training high low L5 junior Medium 3 "
+    "* churn a-b x"
+).split()
+_SCALARS = st.one_of(st.sampled_from(_BANK_WORDS), st.integers(-3, 5), st.none(), st.booleans(), st.text(max_size=12))
+_DOCS = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_BANK_WORDS), inner, max_size=6)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOCS, st.sampled_from(["churn.yaml", "common.yaml", "My Case.yaml"]))
+def test_bank_files_of_any_shape_are_read_or_refused_never_crash(value: object, name: str) -> None:
+    """Whatever shape a question or rubric file has, reading it gives a result or problems
+    with lines, never an exception."""
+    for check in (bank.check_question_file, bank.check_rubric):
+        doc = yamlio.Located(value=copy.deepcopy(value), file=Path(name))
+        got = check(doc)
+        problems = got[-1]
+        assert all(p.line >= 0 for p in problems)
+        assert got[0] is not None or problems
 
 
 def _every_rule_word() -> list[str]:
