@@ -141,6 +141,8 @@ class _Checker:
             if name in allowed and name not in value:
                 value[name] = value.pop(key)
                 self.doc.rename((*path, key), (*path, name))
+                if str(key).strip().lower() != name:  # (a key in capitals is plainly the same key)
+                    self.doc.read_as[str(key)] = name
             else:
                 hint = f" (did you mean '{name}'?)" if name in allowed else _suggest(str(key), allowed)
                 self.add((*path, key), f"unknown key '{key}' in {what}{hint}")
@@ -544,6 +546,7 @@ class QuestionEntry:
     broken: str | None = None  # unreadable / not YAML: the one-line reason
     id_line: int = 1
     rubric: Rubric | None = None  # written in the question's file (never cached)
+    read_as: dict[str, str] | None = None  # keys read as the format's own (not cached)
     item_line: Callable[[tuple[int, str]], int] | None = None  # (item, key) -> its line in that rubric
 
 
@@ -556,7 +559,7 @@ def _read_question(path: Path) -> QuestionEntry:
     if r is not None:  # where the checks made once the bank's common items are known point
         at = ("rubric", "items") if isinstance(doc.value.get("rubric"), dict) else ("rubric",)
         line = partial(_item_line, doc, at)
-    return QuestionEntry(q, probs, id_line=doc.key_line("id"), rubric=r, item_line=line)
+    return QuestionEntry(q, probs, id_line=doc.key_line("id"), rubric=r, item_line=line, read_as=doc.read_as)
 
 
 def _load_checked(path: Path, check: Any) -> tuple[Located, Any]:
@@ -597,6 +600,7 @@ def collect(
             if entry.broken:
                 broken.append(entry.broken)
                 continue
+            _note_read_as(bank, path, entry.read_as)
             problems.extend(entry.problems)
             q = entry.question
             if q is None:
@@ -623,6 +627,7 @@ def collect(
                 broken.append(str(e))
                 continue
             problems.extend(probs)
+            _note_read_as(bank, path, doc.read_as)
             named = doc.value.get("question") if isinstance(doc.value, dict) else None
             if path.name != COMMON_FILE and named in inline:
                 message = f"question '{named}' has its rubric in {origin[named]} already"
@@ -652,6 +657,14 @@ def collect(
             assert entry.rubric is not None and entry.item_line is not None
             _add_rubric(bank, problems, entry.rubric, common_ids, entry.item_line)
     return bank, problems, broken
+
+
+def _note_read_as(bank: Bank, path: Path, read_as: dict[str, str] | None) -> None:
+    """Tell the author which of their keys were read as the format's own ("keywords" as
+    "signals"): `mlsd bank validate` shows it as a note."""
+    if read_as:
+        said = ", ".join(f"'{k}' as '{v}'" for k, v in sorted(read_as.items()))
+        bank.notes.append(f"{path}: read {said}")
 
 
 def _item_line(doc: Located, items: tuple[str, ...], where: tuple[int, str]) -> int:
@@ -790,7 +803,7 @@ def validate(paths_: Sequence[Path] | None) -> Validation:
                 f"{q.source}: no rubrics/{q.id}.yaml, so it is scored on the "
                 f"{n} common item{'' if n == 1 else 's'} only"
             )
-    notes += _author_notes(bank)
+    notes += bank.notes + _author_notes(bank)
     for d in dirs:
         for folder in (questions_dir(d), d / "rubrics"):
             for p in sorted(folder.iterdir()) if folder.is_dir() else ():

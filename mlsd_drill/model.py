@@ -148,6 +148,7 @@ class Bank:
     # items from each bank's rubrics/common.yaml, keyed by bank folder
     common: dict[Path, tuple[Item, ...]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for authors: keys read as the format's own
 
     def rubric_for(self, qid: str) -> Rubric:
         """The question's rubric with its bank's common items appended."""

@@ -39,6 +39,7 @@ class Located:
     fast: bool = False
     text: str | None = None
     renamed: list[tuple[PathKey, PathKey]] = field(default_factory=list)  # see rename()
+    read_as: dict[str, str] = field(default_factory=dict)  # keys read as the format's own: "keywords" -> "signals"
 
     def key_line(self, key: str) -> int:
         """The line of a top-level key, without a second parse for fast-read documents."""

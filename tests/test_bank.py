@@ -166,7 +166,13 @@ def test_a_bank_in_another_style_reads_as_meant(mini_bank: Path) -> None:
         "rubrics/churn.yml",
         "question: churn\ncriteria:\n  - {ID: a, stage: data, description: t, rationale: w, keywords: [churn window]}\n",
     )
-    assert bank.validate([mini_bank]).problems == []
+    v = bank.validate([mini_bank])
+    assert v.problems == []
+    # ... and the author is told how (a key in capitals is plainly the same key: not named)
+    assert [n for n in v.notes if "churn.yml" in n] == [
+        f"{mini_bank}/rubrics/churn.yml: read 'criteria' as 'items', 'description' as 'text', "
+        "'keywords' as 'signals', 'rationale' as 'why'"
+    ]
     it = bank.load([mini_bank]).rubric_for("churn").items[0]
     assert (it.id, it.text, it.why, it.signals) == ("a", "t", "w", (("churn window",),))
     # ... and a problem in it is still reported at its own line
@@ -198,7 +204,10 @@ def test_a_rubric_written_in_its_question_file(mini_bank: Path) -> None:
     """One file per case study, its rubric inside it: a style many banks are written in."""
     _write(mini_bank, "questions/churn.yaml", _INLINE)
     v = bank.validate([mini_bank])
-    assert v.problems == [] and not any("churn" in n for n in v.notes)
+    # its rubric is its own: no note that it is scored on common items only
+    assert v.problems == [] and [n for n in v.notes if "churn" in n] == [
+        f"{mini_bank}/questions/churn.yaml: read 'keywords' as 'signals'"
+    ]
     rubric = bank.load([mini_bank]).rubric_for("churn")
     assert [(it.id, it.stage) for it in rubric.items] == [("window", "clarify"), ("leakage", "data")]
     answer = "## Clarify\nChurn = no renewal, cancel within 30 days.\n## Data\nNo post-cancel features: leakage.\n"
