@@ -132,19 +132,17 @@ class _Checker:
             return False
         if allowed.issuperset(value):
             return True  # (most mappings)
-        meant = bankstyle.KEYS_MEANT if meant is None else meant
         for key in list(value):
             if key in allowed:
                 continue
-            name = str(key).strip().lower()
-            name = name if name in allowed else meant.get(name.replace(" ", "_"), "")
-            if name in allowed and name not in value:
+            name = bankstyle.key_meant(key, allowed, meant)
+            if name and name not in value:
                 value[name] = value.pop(key)
                 self.doc.rename((*path, key), (*path, name))
                 if str(key).strip().lower() != name:  # (a key in capitals is plainly the same key)
                     self.doc.read_as[str(key)] = name
             else:
-                hint = f" (did you mean '{name}'?)" if name in allowed else _suggest(str(key), allowed)
+                hint = f" (did you mean '{name}'?)" if name else _suggest(str(key), allowed)
                 self.add((*path, key), f"unknown key '{key}' in {what}{hint}")
         return True
 
@@ -362,9 +360,7 @@ def _check_items(c: _Checker, items_raw: Any, path: tuple[Any, ...], is_common: 
     # only when some item has none: most banks write every id)
     taken: set[str] = set()
     if not all(isinstance(raw, dict) and "id" in raw for raw in items_raw):
-        taken = {
-            str(v) for raw in items_raw if isinstance(raw, dict) for k, v in raw.items() if str(k).strip().lower() == "id"
-        }
+        taken = {str(v) for raw in items_raw if isinstance(raw, dict) for k, v in raw.items() if bankstyle.key_meant(k, {"id"})}
     for i, raw in enumerate(items_raw):
         item = _check_item(c, raw, (*path, i), is_common, taken)
         raw_id = raw.get("id") if isinstance(raw, dict) else None

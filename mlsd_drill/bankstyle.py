@@ -84,6 +84,16 @@ def as_stage(value: Any) -> Any:
     return stages.pop() if len(stages) == 1 else value
 
 
+def key_meant(key: Any, allowed: set[str], meant: dict[str, str] | None = None) -> str:
+    """The format's own key that `key` plainly means, or "": itself in another case
+    ("Signals"), or what other authors call it ("keywords", `meant`, KEYS_MEANT by default)."""
+    name = str(key).strip().lower()
+    if name in allowed:
+        return name
+    name = (KEYS_MEANT if meant is None else meant).get(name.replace(" ", "_"), "")
+    return name if name in allowed else ""
+
+
 def _as_word(value: Any, meant: dict[str, Any] | None = None) -> Any:
     """"Medium" and "Senior " read as "medium" and "senior"; a word in `meant` ("L5") as
     the value it stands for ("senior")."""
@@ -149,8 +159,7 @@ def tidy_item(raw: Any) -> None:
         raw["level"] = _as_word(raw["level"], _LEVEL_WORDS)
     if "weight" in raw:
         weight = _as_word(raw["weight"])
-        raw["weight"] = _WEIGHT_WORDS.get(weight, weight) if isinstance(weight, str) else weight
-        raw["weight"] = as_number(raw["weight"])
+        raw["weight"] = as_number(_WEIGHT_WORDS.get(weight, weight) if isinstance(weight, str) else weight)
     if isinstance(raw.get("signals"), str):  # one signal written without a list, or several in a line
         raw["signals"] = _as_list(raw["signals"])
 
@@ -167,7 +176,7 @@ def gather_stages(doc: Located, mapping: Any, path: tuple[Any, ...]) -> None:
     items: list[Any] = []
     for key in grouped:
         for i, raw in enumerate(mapping.pop(key)):
-            if isinstance(raw, dict) and not any(str(k).strip().lower() in ("stage", "phase") for k in raw):
+            if isinstance(raw, dict) and not any(key_meant(k, {"stage"}) for k in raw):  # "stage", "phase"...
                 raw["stage"] = as_stage(key)
             doc.rename((*path, key, i), (*path, "items", len(items)))
             items.append(raw)

@@ -308,11 +308,14 @@ def test_a_rubric_grouped_under_stage_names(mini_bank: Path) -> None:
         "  - {id: goal, text: Names the goal, why: w, signals: [purchases per search]}\n"
         "Model & metrics:\n"
         "  - {id: ndcg, text: Names NDCG, why: w, signals: [ndcg]}\n"
-        "  - {id: own, stage: serve, text: Its own stage, why: w, signals: [canary]}\n",
+        "  - {id: own, stage: serve, text: Its own stage, why: w, signals: [canary]}\n"
+        "  - {id: section, section: monitor, text: Its own in another word, why: w, signals: [drift]}\n",
     )
     assert bank.validate([mini_bank]).problems == []
     items = bank.load([mini_bank]).rubric_for("toy-ranker").items
-    assert [(it.id, it.stage) for it in items] == [("goal", "clarify"), ("ndcg", "model"), ("own", "serve")]
+    assert [(it.id, it.stage) for it in items] == [
+        ("goal", "clarify"), ("ndcg", "model"), ("own", "serve"), ("section", "monitor")
+    ]
     # a problem in a grouped item is reported at its own line
     (mini_bank / "rubrics/toy-ranker.yaml").write_text(
         "Data & features:\n  - id: a\n    text: t\n    why: w\n    signals: []\n"
