@@ -333,16 +333,14 @@ def check_rubric(doc: Located) -> tuple[Rubric | None, list[Problem]]:
         return None, c.problems
     if "items" not in v:
         c.add((), "missing required key 'items'")
-    v.setdefault("question", "*" if is_common else doc.file.stem)
-    qid = v.get("question")
-    if "question" in v:
-        if is_common:
-            if qid != "*":
-                c.add(("question",), 'common.yaml must say question: "*"')
-        elif not isinstance(qid, str):
-            c.add(("question",), f"question {qid!r} must be text: put it in quotes")
-        elif qid != doc.file.stem:
-            c.add(("question",), f"question '{qid}' must equal the file name '{doc.file.stem}'")
+    qid = v.setdefault("question", "*" if is_common else doc.file.stem)
+    if is_common:
+        if qid != "*":
+            c.add(("question",), 'common.yaml must say question: "*"')
+    elif not isinstance(qid, str):
+        c.add(("question",), f"question {qid!r} must be text: put it in quotes")
+    elif qid != doc.file.stem:
+        c.add(("question",), f"question '{qid}' must equal the file name '{doc.file.stem}'")
     items = _check_items(c, v["items"], ("items",), is_common) if "items" in v else []
     if c.problems:
         return None, c.problems
